@@ -1,0 +1,49 @@
+package io.crespr.allinone;
+
+import io.crespr.shared.InvalidInputException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code crespr} command line. */
+@Command(name = "crespr", mixinStandardHelpOptions = true, version = "crespr 0.1.0",
+        description = "Prunes neural networks to extreme sparsity with CRESPR and its baselines.",
+        subcommands = {PruneCommand.class, BenchCommand.class, FetchDataCommand.class, CheckpointCommand.class,
+                PluginsCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs a command line and returns its exit code: 0 ok, 2 bad input, 1 anything else. */
+    public static int execute(String... args) {
+        System.setProperty("java.awt.headless", "true");
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            PrintWriter err = line.getErr();
+            Throwable t = ex;
+            while (t != null && !(t instanceof InvalidInputException)) {
+                t = t.getCause();
+            }
+            if (t != null) {
+                err.println("error: " + t.getMessage());
+                err.flush();
+                return 2;
+            }
+            err.println("error: " + ex);
+            ex.printStackTrace(err);
+            err.flush();
+            return 1;
+        });
+        return cl.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

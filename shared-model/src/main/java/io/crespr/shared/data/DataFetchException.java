@@ -1,0 +1,20 @@
+package io.crespr.shared.data;
+
+import java.io.IOException;
+
+/**
+ * {@link DataFetcher} could not obtain a dataset: a tool it runs is missing or failed, or
+ * what it downloaded does not match the known checksums. The message is one line that says
+ * what failed and what to do about it.
+ */
+public class DataFetchException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    public DataFetchException(String message) {
+        super(message);
+    }
+
+    public DataFetchException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,30 @@
+package io.crespr.shared.plugins;
+
+import io.crespr.shared.data.DataSplit;
+import io.crespr.shared.model.Checkpoint;
+import io.crespr.shared.spi.TrainRequest;
+import io.crespr.shared.spi.Trainer;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.Sgd;
+
+/** {@code sgd}: plain SGD, or Nesterov momentum with option {@code momentum} &gt; 0; masked. */
+public final class SgdTrainer implements Trainer {
+
+    @Override
+    public String name() {
+        return "sgd";
+    }
+
+    @Override
+    public String description() {
+        return "stochastic gradient descent (option momentum for Nesterov) with masks enforced";
+    }
+
+    @Override
+    public Checkpoint train(Checkpoint start, DataSplit data, TrainRequest request) {
+        double momentum = request.options().number("momentum", 0);
+        return MaskedTraining.run(start, data, request,
+                momentum > 0 ? new Nesterovs(request.learningRate(), momentum) : new Sgd(request.learningRate()),
+                name());
+    }
+}

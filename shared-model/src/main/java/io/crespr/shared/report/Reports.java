@@ -1,0 +1,56 @@
+package io.crespr.shared.report;
+
+import io.crespr.shared.stage.PruningPlan;
+import io.crespr.shared.stage.PruningResult;
+import io.crespr.shared.stage.RoundResult;
+import java.util.Locale;
+import java.util.Map;
+
+/** The Markdown report of a pruning job. */
+public final class Reports {
+
+    private Reports() {
+    }
+
+    public static String markdown(PruningResult r) {
+        PruningPlan p = r.plan();
+        StringBuilder sb = new StringBuilder();
+        sb.append("# Pruning report: ").append(p.method()).append(" on ").append(p.dataset()).append(", ")
+                .append(p.arch()).append("\n\n");
+        sb.append(String.format(Locale.ROOT, "Target sparsity %.4f, reached %.6f. Test accuracy: dense %s %%, pruned %s %%"
+                + " (validation %s %% → %s %%). Seed %d.%n%n", p.targetSparsity(), r.last().sparsity(),
+                ResultFiles.pct(r.denseRound().testAccuracy()), ResultFiles.pct(r.last().testAccuracy()),
+                ResultFiles.pct(r.denseRound().validationAccuracy()), ResultFiles.pct(r.last().validationAccuracy()),
+                p.seed()));
+        sb.append("Plugins: trainer `").append(p.trainer()).append("`, clusterer `").append(p.clusterer())
+                .append("`, scorer `").append(p.scorer()).append("`, pruner `").append(p.pruner())
+                .append("`, schedule `").append(p.schedule()).append("`; ").append(p.rounds())
+                .append(" rounds, ").append(p.denseEpochs()).append(" dense epochs, ").append(p.fineTuneEpochs())
+                .append(" fine-tuning epoch(s) per round, batch ").append(p.batchSize()).append(".\n\n");
+        sb.append("## Rounds\n\n| round | scheduled | sparsity | test acc. % | val. acc. % | worst class recall | non-zero params | FLOPs/sample |\n");
+        sb.append("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        row(sb, r.denseRound());
+        r.rounds().forEach(rr -> row(sb, rr));
+        sb.append("\n## Per-layer sparsity (final)\n\n| parameter | sparsity |\n|---|---:|\n");
+        if (r.last().metrics().get("layerSparsity") instanceof Map<?, ?> layers) {
+            layers.forEach((k, v) -> sb.append("| ").append(k).append(" | ")
+                    .append(String.format(Locale.ROOT, "%.6f", ((Number) v).doubleValue())).append(" |\n"));
+        }
+        sb.append("\n## Wall time (s)\n\n| stage | seconds |\n|---|---:|\n");
+        r.stageSeconds().forEach((k, v) -> sb.append("| ").append(k).append(" | ")
+                .append(String.format(Locale.ROOT, "%.2f", v)).append(" |\n"));
+        sb.append(String.format(Locale.ROOT, "| total | %.2f |%n", r.totalSeconds()));
+        sb.append("\n![accuracy per round](").append(ResultFiles.CHART).append(")\n");
+        return sb.toString();
+    }
+
+    private static void row(StringBuilder sb, RoundResult rr) {
+        Map<String, Object> m = rr.metrics();
+        sb.append(String.format(Locale.ROOT, "| %d | %.4f | %.4f | %s | %s | %s | %s | %s |%n", rr.round(),
+                rr.scheduledSparsity(), rr.sparsity(), ResultFiles.pct(rr.testAccuracy()),
+                ResultFiles.pct(rr.validationAccuracy()),
+                m.get("worstClassRecall") instanceof Number n ? String.format(Locale.ROOT, "%.3f (class %s)",
+                        n.doubleValue(), m.get("worstClass")) : "–",
+                m.getOrDefault("nonZeroParameters", "–"), m.getOrDefault("flopsSparse", "–")));
+    }
+}

@@ -1,0 +1,117 @@
+package io.crespr.shared.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.crespr.shared.model.Checkpoint;
+import io.crespr.shared.model.CheckpointCodec;
+import io.crespr.shared.stage.Plans;
+import io.crespr.shared.stage.PruningResult;
+import io.crespr.shared.stage.RoundResult;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The files a pruning job leaves in its output directory: {@code result.json},
+ * {@code report.md}, {@code accuracy.png} and {@code pruned.ckpt} (plus {@code dense.ckpt}).
+ * Every file is written whole, then renamed into place; {@code result.json} comes last, so
+ * its presence means the rest is complete.
+ */
+public final class ResultFiles {
+
+    public static final String RESULT = "result.json";
+    public static final String REPORT = "report.md";
+    public static final String CHART = "accuracy.png";
+    public static final String PRUNED = "pruned.ckpt";
+    public static final String DENSE = "dense.ckpt";
+
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private ResultFiles() {
+    }
+
+    public static void write(PruningResult result, Path dir) {
+        try {
+            java.nio.file.Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create output directory " + dir, e);
+        }
+        CheckpointCodec.save(result.dense(), dir.resolve(DENSE));
+        CheckpointCodec.save(result.pruned(), dir.resolve(PRUNED));
+        Charts.lines(dir.resolve(CHART), result.plan().method() + " on " + result.plan().dataset() + ", "
+                        + result.plan().arch(), "round", "test accuracy (%)", List.of(accuracyLine(result)));
+        AtomicFiles.writeString(dir.resolve(REPORT), Reports.markdown(result));
+        AtomicFiles.write(dir.resolve(RESULT), tmp -> JSON.writeValue(tmp.toFile(), toMap(result)));
+    }
+
+    private static Charts.Line accuracyLine(PruningResult r) {
+        List<RoundResult> all = new ArrayList<>();
+        all.add(r.denseRound());
+        all.addAll(r.rounds());
+        double[] x = new double[all.size()];
+        double[] y = new double[all.size()];
+        for (int i = 0; i < all.size(); i++) {
+            x[i] = all.get(i).round();
+            y[i] = 100 * all.get(i).testAccuracy();
+        }
+        return new Charts.Line(r.plan().method(), x, y);
+    }
+
+    /** The content of {@code result.json}. */
+    public static Map<String, Object> toMap(PruningResult r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("method", r.plan().method());
+        m.put("dataset", r.plan().dataset());
+        m.put("arch", r.plan().arch());
+        m.put("seed", r.plan().seed());
+        m.put("targetSparsity", r.plan().targetSparsity());
+        m.put("achievedSparsity", r.last().sparsity());
+        m.put("denseAccuracy", r.denseRound().testAccuracy());
+        m.put("prunedAccuracy", r.last().testAccuracy());
+        m.put("denseValidationAccuracy", r.denseRound().validationAccuracy());
+        m.put("prunedValidationAccuracy", r.last().validationAccuracy());
+        List<Map<String, Object>> rounds = new ArrayList<>();
+        for (RoundResult rr : r.rounds()) {
+            rounds.add(round(rr));
+        }
+        m.put("rounds", rounds);
+        m.put("dense", round(r.denseRound()));
+        m.put("stageSeconds", r.stageSeconds());
+        m.put("totalSeconds", r.totalSeconds());
+        m.put("plan", Plans.toMap(r.plan()));
+        m.put("checkpoint", checkpoint(r.pruned(), PRUNED));
+        m.put("denseCheckpoint", checkpoint(r.dense(), DENSE));
+        m.put("provenance", r.pruned().provenance());
+        m.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
+                "os", System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+                "java", System.getProperty("java.version")));
+        return m;
+    }
+
+    private static Map<String, Object> round(RoundResult rr) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("round", rr.round());
+        m.put("scheduledSparsity", rr.scheduledSparsity());
+        m.put("sparsity", rr.sparsity());
+        m.put("accuracy", rr.testAccuracy());
+        m.put("validationAccuracy", rr.validationAccuracy());
+        m.put("metrics", rr.metrics());
+        m.put("seconds", rr.seconds());
+        return m;
+    }
+
+    private static Map<String, Object> checkpoint(Checkpoint c, String file) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("file", file);
+        m.put("id", c.id());
+        m.put("sha256", CheckpointCodec.contentHash(c));
+        return m;
+    }
+
+    static String pct(double v) {
+        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.2f", 100 * v);
+    }
+}

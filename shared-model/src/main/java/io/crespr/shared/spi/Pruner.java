@@ -1,0 +1,18 @@
+package io.crespr.shared.spi;
+
+import io.crespr.shared.model.Checkpoint;
+import io.crespr.shared.model.Mask;
+import java.util.Map;
+
+/**
+ * The prune stage: new masks that reach the requested sparsity. Pruning is monotone: a weight
+ * pruned before stays pruned.
+ */
+public interface Pruner extends Plugin {
+
+    /**
+     * @param targetSparsity share of prunable weights to be zero, in [0, 1)
+     * @return one mask per weight array
+     */
+    Map<String, Mask> prune(Checkpoint checkpoint, Saliency saliency, double targetSparsity, PluginOptions options);
+}

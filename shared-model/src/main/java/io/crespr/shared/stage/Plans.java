@@ -1,0 +1,111 @@
+package io.crespr.shared.stage;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.crespr.shared.InvalidInputException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds a {@link PruningPlan} in layers: defaults, then the method's preset, then a plan file
+ * (YAML or JSON), then single settings (command-line flags). A later layer wins.
+ */
+public final class Plans {
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    private Plans() {
+    }
+
+    public static Map<String, Object> defaults() {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("method", "gmp");
+        d.put("dataset", "mnist-mini");
+        d.put("arch", "lenet-300-100");
+        d.put("seed", 1L);
+        d.put("targetSparsity", 0.9);
+        d.put("trainer", "adam");
+        d.put("clusterer", "none");
+        d.put("scorer", "magnitude");
+        d.put("pruner", "global");
+        d.put("schedule", "cubic");
+        d.put("evaluators", List.of("accuracy", "sparsity", "cost"));
+        d.put("rounds", 12);
+        d.put("denseEpochs", 8);
+        d.put("fineTuneEpochs", 1);
+        d.put("batchSize", 128);
+        d.put("learningRate", 1e-3);
+        return d;
+    }
+
+    /** Reads a plan file's settings (YAML or JSON; JSON is YAML). */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> readFile(Path file) {
+        try {
+            Object o = YAML.readValue(Files.readAllBytes(file), Object.class);
+            if (!(o instanceof Map)) {
+                throw new InvalidInputException("plan file " + file.getFileName() + " must hold a mapping of settings");
+            }
+            return (Map<String, Object>) o;
+        } catch (IOException e) {
+            throw new InvalidInputException("plan file " + file.getFileName() + " cannot be read: "
+                    + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+    }
+
+    /** The plan from file settings and overrides ({@code null} values in overrides are ignored). */
+    public static PruningPlan build(Map<String, Object> fileSettings, Map<String, Object> overrides) {
+        Map<String, Object> given = new LinkedHashMap<>();
+        if (fileSettings != null) {
+            given.putAll(fileSettings);
+        }
+        if (overrides != null) {
+            overrides.forEach((k, v) -> {
+                if (v != null) {
+                    given.put(k, v);
+                }
+            });
+        }
+        Map<String, Object> merged = defaults();
+        String method = String.valueOf(given.getOrDefault("method", merged.get("method")));
+        merged.putAll(Methods.preset(method));
+        merged.putAll(given);
+        merged.putIfAbsent("fineTuneLearningRate", merged.get("learningRate"));
+        try {
+            return YAML.convertValue(merged, PruningPlan.class);
+        } catch (IllegalArgumentException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof InvalidInputException iie) {
+                    throw iie;
+                }
+            }
+            Throwable c = e.getCause();
+            if (c instanceof UnrecognizedPropertyException u) {
+                throw new InvalidInputException("unknown plan setting '" + u.getPropertyName() + "'; known: "
+                        + String.join(", ", defaultsAndOptional()));
+            }
+            throw new InvalidInputException("plan does not parse: "
+                    + (c == null ? e.getMessage() : c.getMessage()).lines().findFirst().orElse(""), e);
+        }
+    }
+
+    private static List<String> defaultsAndOptional() {
+        List<String> k = new java.util.ArrayList<>(defaults().keySet());
+        k.addAll(List.of("fineTuneLearningRate", "milestones", "options"));
+        return k;
+    }
+
+    /** The plan as a map, for result files and events. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> toMap(PruningPlan plan) {
+        return YAML.convertValue(plan, Map.class);
+    }
+}

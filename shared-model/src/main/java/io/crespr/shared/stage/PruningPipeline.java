@@ -1,0 +1,149 @@
+package io.crespr.shared.stage;
+
+import io.crespr.shared.data.DataSplit;
+import io.crespr.shared.model.Architecture;
+import io.crespr.shared.model.Checkpoint;
+import io.crespr.shared.model.Checkpoints;
+import io.crespr.shared.model.Mask;
+import io.crespr.shared.model.ModuleMap;
+import io.crespr.shared.model.Networks;
+import io.crespr.shared.model.PluginRef;
+import io.crespr.shared.spi.Clusterer;
+import io.crespr.shared.spi.Evaluator;
+import io.crespr.shared.spi.PluginOptions;
+import io.crespr.shared.spi.Plugins;
+import io.crespr.shared.spi.Pruner;
+import io.crespr.shared.spi.Saliency;
+import io.crespr.shared.spi.Schedule;
+import io.crespr.shared.spi.Scorer;
+import io.crespr.shared.spi.TrainRequest;
+import io.crespr.shared.spi.Trainer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The five stages run in one process, in the order of the streaming pipeline: dense training,
+ * then per round cluster → score → prune → masked fine-tune → evaluate. Every stage is a
+ * function from checkpoint to checkpoint (or to side data), picked by name from the plan.
+ */
+public final class PruningPipeline {
+
+    private final PruningPlan plan;
+    private final DataSplit data;
+    private final PipelineListener listener;
+    private final Timings timings = new Timings();
+    private long iterations;
+    private long totalIterations;
+
+    public PruningPipeline(PruningPlan plan, DataSplit data, PipelineListener listener) {
+        this.plan = plan;
+        this.data = data;
+        this.listener = listener == null ? PipelineListener.NONE : listener;
+        long perEpoch = (data.train().size() + plan.batchSize() - 1) / plan.batchSize();
+        this.totalIterations = perEpoch * ((long) plan.denseEpochs() + (long) plan.rounds() * plan.fineTuneEpochs());
+    }
+
+    /** Dense training, then pruning. */
+    public PruningResult run() {
+        long t0 = System.nanoTime();
+        Checkpoint dense = trainDense();
+        return prune(dense, t0);
+    }
+
+    /** A fresh network trained densely; depends only on dataset, architecture, seed and the dense budget. */
+    public Checkpoint trainDense() {
+        Architecture arch = Architecture.parse(plan.arch());
+        Checkpoint init = Checkpoints.init(arch, new Networks.Io(data.inputShape(), data.numClasses()),
+                plan.dataset(), Seeds.derive(plan.seed(), "init", 0));
+        listener.stageStarted("train", 0, plan.rounds());
+        return timings.time("train", () -> train(init, plan.denseEpochs(), plan.learningRate(), 0, "train"));
+    }
+
+    /** Pruning rounds from a trained dense checkpoint (the bench shares one dense model across methods). */
+    public PruningResult pruneFrom(Checkpoint dense) {
+        totalIterations -= ((data.train().size() + plan.batchSize() - 1) / plan.batchSize()) * (long) plan.denseEpochs();
+        return prune(dense, System.nanoTime());
+    }
+
+    private PruningResult prune(Checkpoint dense, long t0) {
+        RoundResult denseRound = evaluate(dense, 0, 0, Map.of());
+        Schedule schedule = Plugins.get(Schedule.class, plan.schedule());
+        double[] sparsities = ScheduleMilestones.apply(
+                schedule.sparsities(plan.targetSparsity(), plan.rounds(), plan.optionsFor("schedule", plan.schedule())),
+                plan.milestones());
+        Clusterer clusterer = Plugins.get(Clusterer.class, plan.clusterer());
+        Scorer scorer = Plugins.get(Scorer.class, plan.scorer());
+        Pruner pruner = Plugins.get(Pruner.class, plan.pruner());
+        List<RoundResult> rounds = new ArrayList<>();
+        Checkpoint current = dense;
+        for (int r = 1; r <= sparsities.length; r++) {
+            final int round = r;
+            Timings roundTime = new Timings();
+            Checkpoint in = current;
+            listener.stageStarted("cluster", r, sparsities.length);
+            ModuleMap modules = timed(roundTime, "cluster", () -> clusterer.cluster(in, data,
+                    plan.optionsFor("clusterer", plan.clusterer()), Seeds.derive(plan.seed(), "cluster", round)));
+            Checkpoint clustered = in.derive(in.id(), in.params(), in.masks(), modules, in.provenance());
+            listener.stageStarted("score", r, sparsities.length);
+            Saliency saliency = timed(roundTime, "score", () -> scorer.score(clustered, data,
+                    plan.optionsFor("scorer", plan.scorer()), Seeds.derive(plan.seed(), "score", round)));
+            listener.stageStarted("prune", r, sparsities.length);
+            double target = sparsities[r - 1];
+            Checkpoint pruned = timed(roundTime, "prune", () -> {
+                PluginOptions po = plan.optionsFor("pruner", plan.pruner());
+                Map<String, Mask> masks = pruner.prune(clustered, saliency, target, po);
+                Map<String, String> opts = new LinkedHashMap<>(po.values());
+                opts.put("sparsity", String.valueOf(target));
+                opts.put("scorer", scorer.name());
+                opts.put("clusterer", clusterer.name());
+                return Checkpoints.applyMasks(clustered, masks,
+                        Checkpoints.next(clustered, "prune", new PluginRef("prune", pruner.name(), opts), round));
+            });
+            listener.stageStarted("fine-tune", r, sparsities.length);
+            current = timed(roundTime, "fine-tune",
+                    () -> train(pruned, plan.fineTuneEpochs(), plan.fineTuneLearningRate(), round, "fine-tune"));
+            RoundResult result = evaluate(current, r, target, roundTime.ordered());
+            rounds.add(result);
+            listener.roundDone(result);
+        }
+        return new PruningResult(plan, dense, denseRound, current, rounds, timings.ordered(),
+                (System.nanoTime() - t0) / 1e9);
+    }
+
+    private <T> T timed(Timings round, String stage, java.util.function.Supplier<T> work) {
+        return timings.time(stage, () -> round.time(stage, work));
+    }
+
+    private Checkpoint train(Checkpoint start, int epochs, double lr, int round, String stage) {
+        Trainer trainer = Plugins.get(Trainer.class, plan.trainer());
+        TrainRequest req = new TrainRequest(epochs, plan.batchSize(), lr, Seeds.derive(plan.seed(), stage, round),
+                round, stage, plan.optionsFor("trainer", plan.trainer()),
+                i -> listener.iterationDone(++iterations, totalIterations));
+        return trainer.train(start, data, req);
+    }
+
+    private RoundResult evaluate(Checkpoint c, int round, double scheduled, Map<String, Double> seconds) {
+        listener.stageStarted("evaluate", round, plan.rounds());
+        Map<String, Object> metrics = timings.time("evaluate", () -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            for (String name : plan.evaluators()) {
+                m.putAll(Plugins.get(Evaluator.class, name).evaluate(c, data, plan.optionsFor("evaluator", name)));
+            }
+            return m;
+        });
+        Map<String, Double> s = new LinkedHashMap<>(seconds);
+        return new RoundResult(round, scheduled, number(metrics, "sparsity", c.sparsity()),
+                number(metrics, "testAccuracy", Double.NaN), number(metrics, "validationAccuracy", Double.NaN),
+                metrics, s);
+    }
+
+    private static double number(Map<String, Object> m, String key, double fallback) {
+        return m.get(key) instanceof Number n ? n.doubleValue() : fallback;
+    }
+
+    public Timings timings() {
+        return timings;
+    }
+}
