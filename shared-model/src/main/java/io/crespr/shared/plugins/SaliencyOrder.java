@@ -17,10 +17,10 @@ final class SaliencyOrder {
             throw new IllegalArgumentException("saliency is NaN at position " + position);
         }
         int bits = Float.floatToIntBits(saliency == 0f ? 0f : saliency);
-        // Flip so that signed int order equals float order, then shift to unsigned order.
+        // Negative floats order backwards as ints: flipping their magnitude bits makes signed int
+        // order equal float order, and a signed long keeps that order in its high half.
         int ordered = bits >= 0 ? bits : bits ^ 0x7fffffff;
-        long high = (ordered ^ 0x80000000L) & 0xffffffffL;
-        return (high << 32) | (position & 0xffffffffL);
+        return ((long) ordered << 32) | (position & 0xffffffffL);
     }
 
     static int position(long key) {

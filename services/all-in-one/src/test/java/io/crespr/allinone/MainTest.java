@@ -1,0 +1,128 @@
+package io.crespr.allinone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.crespr.shared.model.Checkpoint;
+import io.crespr.shared.model.CheckpointCodec;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class MainTest {
+
+    /** Runs the CLI and captures what it printed. */
+    private record Run(int code, String out, String err) {
+    }
+
+    private static synchronized Run run(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            int code = Main.execute(args);
+            return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("commands")
+    void everyCommandHasHelp(List<String> command) {
+        String[] args = Stream.concat(command.stream(), Stream.of("--help")).toArray(String[]::new);
+        Run r = run(args);
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("Usage:");
+    }
+
+    static Stream<List<String>> commands() {
+        return Stream.of(List.of(), List.of("prune"), List.of("bench"), List.of("fetch-data"), List.of("plugins"),
+                List.of("checkpoint"), List.of("checkpoint", "inspect"), List.of("checkpoint", "export"),
+                List.of("checkpoint", "import"));
+    }
+
+    static Stream<Arguments> badInputs() {
+        return Stream.of(
+                Arguments.of(List.of("--target-sparsity", "1.2"), "error: targetSparsity must be in [0, 1), got 1.2"),
+                Arguments.of(List.of("--target-sparsity", "-0.1"), "error: targetSparsity must be in [0, 1), got -0.1"),
+                Arguments.of(List.of("--arch", "mlp:3,x"),
+                        "error: architecture 'mlp:3,x' does not parse: 'x' is not a layer width"),
+                Arguments.of(List.of("--scorer", "taylor"), "error: unknown scorer plugin 'taylor'; known: magnitude, random"),
+                Arguments.of(List.of("--method", "obs2"), "error: unknown method 'obs2'; known: gmp, random"),
+                Arguments.of(List.of("--dataset", "imagenet"), "error: unknown dataset 'imagenet'; known: mnist-mini"),
+                Arguments.of(List.of("--option", "pruner"), "error: --option must look like STAGE.KEY=VALUE, got 'pruner'"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badInputs")
+    void badInputIsOneLineExitTwoAndNoOutput(List<String> flags, String message, @TempDir Path dir) {
+        Path out = dir.resolve("out");
+        String[] args = Stream.concat(Stream.of("prune", "--quiet", "--out", out.toString()), flags.stream())
+                .toArray(String[]::new);
+        Run r = run(args);
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).startsWith(message).doesNotContain("\n").doesNotContain("Exception");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void aCorruptCheckpointIsRejectedByName(@TempDir Path dir) throws Exception {
+        Path bad = Files.write(dir.resolve("bad.ckpt"), new byte[] {'C', 'R', 'E', 'S', 'P', 'R', 'C', 'K', 0, 1, 0});
+        Run r = run("checkpoint", "inspect", bad.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).startsWith("error: ").contains("bad.ckpt").contains("truncated");
+    }
+
+    @Test
+    void pruneWritesTheResultFilesWhole(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("run");
+        Run r = run("prune", "--quiet", "--dataset", "synthetic", "--arch", "mlp:16", "--method", "gmp",
+                "--target-sparsity", "0.9", "--rounds", "3", "--dense-epochs", "3", "--seed", "4", "--out",
+                out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        try (Stream<Path> files = Files.list(out)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("result.json",
+                    "report.md", "accuracy.png", "pruned.ckpt", "dense.ckpt");
+        }
+        JsonNode json = new ObjectMapper().readTree(out.resolve("result.json").toFile());
+        for (String field : List.of("method", "dataset", "arch", "seed", "targetSparsity", "achievedSparsity",
+                "denseAccuracy", "prunedAccuracy", "rounds", "stageSeconds", "plan", "provenance")) {
+            assertThat(json.has(field)).as(field).isTrue();
+        }
+        assertThat(json.get("method").asText()).isEqualTo("gmp");
+        assertThat(json.get("rounds")).hasSize(3);
+        Checkpoint pruned = CheckpointCodec.load(out.resolve("pruned.ckpt"));
+        assertThat(json.get("achievedSparsity").asDouble()).isEqualTo(pruned.sparsity());
+        assertThat(pruned.sparsity() * pruned.prunableCount()).isEqualTo((double) Math.round(0.9 * pruned.prunableCount()));
+        assertThat(json.get("checkpoint").get("sha256").asText()).isEqualTo(CheckpointCodec.contentHash(pruned));
+        assertThat(Files.readString(out.resolve("report.md"))).contains("| round |").contains("0_W");
+        byte[] png = Files.readAllBytes(out.resolve("accuracy.png"));
+        assertThat(png).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
+
+        // A checkpoint goes out as a DL4J zip and comes back with the same weights and masks.
+        Path zip = dir.resolve("model.zip");
+        assertThat(run("checkpoint", "export", out.resolve("pruned.ckpt").toString(), zip.toString()).code()).isZero();
+        Path back = dir.resolve("back.ckpt");
+        assertThat(run("checkpoint", "import", zip.toString(), back.toString()).code()).isZero();
+        Checkpoint imported = CheckpointCodec.load(back);
+        assertThat(imported.params()).isEqualTo(pruned.params());
+        assertThat(imported.masks()).isEqualTo(pruned.masks());
+        assertThat(run("checkpoint", "inspect", back.toString()).out())
+                .contains(String.format(java.util.Locale.ROOT, "total sparsity %.6f", pruned.sparsity()));
+    }
+}
