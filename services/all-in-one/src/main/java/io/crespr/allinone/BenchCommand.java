@@ -72,7 +72,7 @@ final class BenchCommand implements Callable<Integer> {
                     seed -> Datasets.load(dataset, dataDir, seed),
                     (method, seed) -> System.out.printf(Locale.ROOT, "%s, seed %d%n", method, seed), progress);
         }
-        String command = "./crespr bench " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        String command = "./crespr " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         BenchReport.write(outcome, command, out);
         System.out.println(BenchReport.markdown(outcome, command));
         System.out.println("wrote " + out.resolve("bench.csv") + ", bench.md, bench.png");

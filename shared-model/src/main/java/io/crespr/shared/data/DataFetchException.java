@@ -10,10 +10,12 @@ import java.io.IOException;
 public class DataFetchException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** A failure described by a one-line {@code message}. */
     public DataFetchException(String message) {
         super(message);
     }
 
+    /** A failure described by a one-line {@code message}, caused by {@code cause}. */
     public DataFetchException(String message, Throwable cause) {
         super(message, cause);
     }

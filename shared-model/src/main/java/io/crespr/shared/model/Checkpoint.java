@@ -81,6 +81,7 @@ public record Checkpoint(String id, String architecture, List<ParamTensor> param
         return total == 0 ? 0 : (double) pruned / total;
     }
 
+    /** The same checkpoint with other parameter values. */
     public Checkpoint withParams(List<ParamTensor> newParams) {
         return new Checkpoint(id, architecture, newParams, masks, modules, provenance);
     }

@@ -48,8 +48,8 @@ public final class Dl4jModels {
         Architecture arch = architectureOf(net);
         List<ParamTensor> params = Networks.params(net);
         Networks.Io io = Networks.io(arch, params);
-        MultiLayerNetwork ours = Networks.build(arch, io, 0, null);
-        Networks.setParams(ours, params);
+        // The zip's layers matched by type; this also proves every parameter shape fits our build.
+        Networks.setParams(Networks.build(arch, io, 0, null), params);
         Map<String, Mask> masks = new LinkedHashMap<>();
         for (ParamTensor p : params) {
             if (p.isWeight()) {

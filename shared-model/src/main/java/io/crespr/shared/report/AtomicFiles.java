@@ -21,7 +21,8 @@ public final class AtomicFiles {
         try {
             Path dir = target.toAbsolutePath().getParent();
             Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+            // A plain file (not createTempFile's owner-only one), so the result has the usual permissions.
+            Path tmp = dir.resolve("." + target.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
             try {
                 writer.write(tmp);
                 move(tmp, target);

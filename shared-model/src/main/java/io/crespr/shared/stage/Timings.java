@@ -22,10 +22,6 @@ public final class Timings {
         return seconds.getOrDefault(stage, 0.0);
     }
 
-    public Map<String, Double> asMap() {
-        return Map.copyOf(new LinkedHashMap<>(seconds));
-    }
-
     public Map<String, Double> ordered() {
         return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(seconds));
     }

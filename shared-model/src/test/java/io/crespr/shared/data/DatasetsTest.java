@@ -68,13 +68,13 @@ class DatasetsTest {
         DataSplit same = Datasets.load("mnist-mini", null, 1);
         DataSplit other = Datasets.load("mnist-mini", null, 2);
 
-        assertThat(same.train().features()).containsExactly(first.train().features());
-        assertThat(same.test().labels()).containsExactly(first.test().labels());
+        assertThat(same.train().features()).isEqualTo(first.train().features());
+        assertThat(same.test().labels()).isEqualTo(first.test().labels());
         assertThat(other.train().labels()).isNotEqualTo(first.train().labels());
 
         int[] order = Datasets.permutation(3000, 1);
         assertThat(Arrays.stream(order).distinct().count()).isEqualTo(3000);
-        assertThat(Datasets.permutation(3000, 1)).containsExactly(order);
+        assertThat(Datasets.permutation(3000, 1)).isEqualTo(order);
         assertThat(Datasets.permutation(3000, 2)).isNotEqualTo(order);
     }
 
@@ -86,7 +86,7 @@ class DatasetsTest {
         assertThat(split.test().size()).isEqualTo(450);
         assertThat(split.inputShape()).containsExactly(70);
         assertThat(split.numClasses()).isEqualTo(6);
-        assertThat(Datasets.load("synthetic", null, 5).train().features()).containsExactly(split.train().features());
+        assertThat(Datasets.load("synthetic", null, 5).train().features()).isEqualTo(split.train().features());
         assertThat(Datasets.load("synthetic", null, 6).train().features()).isNotEqualTo(split.train().features());
     }
 

@@ -24,9 +24,9 @@ class SyntheticModulesTest {
     void sameSeedSameDataOtherSeedOtherData() {
         Dataset again = SyntheticModules.withDefaults(7).generate("again");
         Dataset other = SyntheticModules.withDefaults(8).generate("other");
-        assertThat(again.features()).containsExactly(data.features());
-        assertThat(again.labels()).containsExactly(data.labels());
-        assertThat(task.generate("twice").features()).containsExactly(data.features());
+        assertThat(again.features()).isEqualTo(data.features());
+        assertThat(again.labels()).isEqualTo(data.labels());
+        assertThat(task.generate("twice").features()).isEqualTo(data.features());
         assertThat(other.features()).isNotEqualTo(data.features());
         assertThat(other.labels()).isNotEqualTo(data.labels());
     }
