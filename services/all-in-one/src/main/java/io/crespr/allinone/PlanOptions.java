@@ -55,7 +55,7 @@ final class PlanOptions {
     @Option(names = "--learning-rate", description = "learning rate (default 0.001)")
     Double learningRate;
 
-    @Option(names = "--fine-tune-learning-rate", description = "fine-tuning learning rate (default: --learning-rate)")
+    @Option(names = "--fine-tune-learning-rate", description = "fine-tuning learning rate (default 0.003)")
     Double fineTuneLearningRate;
 
     @Option(names = "--option", description = "plugin option STAGE.KEY=VALUE, e.g. pruner.maxLast=0.9 (repeatable)")

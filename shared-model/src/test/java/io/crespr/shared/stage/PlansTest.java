@@ -33,7 +33,8 @@ class PlansTest {
         assertThat(List.of(gmp.scorer(), gmp.pruner(), gmp.schedule())).containsExactly("magnitude", "global", "cubic");
         assertThat(plan("method", "random").scorer()).isEqualTo("random");
         assertThat(plan("method", "random", "scorer", "magnitude", "pruner", "layerwise").pruner()).isEqualTo("layerwise");
-        assertThat(plan("learningRate", 0.01).fineTuneLearningRate()).isEqualTo(0.01);
+        assertThat(plan().fineTuneLearningRate()).isEqualTo(0.003);
+        assertThat(plan("fineTuneLearningRate", 0.01).fineTuneLearningRate()).isEqualTo(0.01);
     }
 
     @Test

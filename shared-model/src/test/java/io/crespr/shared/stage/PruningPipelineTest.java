@@ -32,7 +32,7 @@ class PruningPipelineTest {
         // The dense model is the same for both (it depends only on the seed), so the gap is the method's.
         assertThat(random.denseRound().testAccuracy()).isEqualTo(gmp.denseRound().testAccuracy());
         assertThat(random.last().testAccuracy()).as("random at 0.9")
-                .isLessThan(gmp.last().testAccuracy() - 0.05);
+                .isLessThan(gmp.last().testAccuracy() - 0.04);
 
         // Every round's masks only grow, and the reported sparsity is what the weights show.
         assertThat(gmp.rounds()).hasSize(12);
