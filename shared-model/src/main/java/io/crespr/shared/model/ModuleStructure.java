@@ -1,0 +1,139 @@
+package io.crespr.shared.model;
+
+import io.crespr.shared.InvalidInputException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The node layers of a network, as a {@link ModuleMap} indexes them, and which weights connect
+ * nodes of one module. Node layer 0 is the input (features of an MLP, input channels of a
+ * convolution), node layer {@code l + 1} is the output of weight array {@code l} (units of a
+ * dense layer, channels of a convolution); the last node layer is the classes. A dense layer
+ * that follows a convolution reads {@code channels × positions} inputs flattened channel-major
+ * (DL4J's order), so its input {@code q} belongs to channel {@code q / positions}.
+ */
+public final class ModuleStructure {
+
+    private ModuleStructure() {
+    }
+
+    /** The size of every node layer, from the checkpoint's weight shapes. */
+    public static int[] nodeLayerSizes(Checkpoint c) {
+        List<ParamTensor> w = c.weights();
+        int[] sizes = new int[w.size() + 1];
+        sizes[0] = (int) inputNodes(w.get(0));
+        for (int l = 0; l < w.size(); l++) {
+            sizes[l + 1] = (int) outputNodes(w.get(l));
+        }
+        return sizes;
+    }
+
+    /** Checks that a module map fits the checkpoint's node layers. */
+    public static void check(Checkpoint c, ModuleMap m) {
+        if (m.isEmpty()) {
+            return;
+        }
+        int[] sizes = nodeLayerSizes(c);
+        if (m.assignments().size() != sizes.length) {
+            throw new InvalidInputException("module map has " + m.assignments().size() + " node layers, the network "
+                    + sizes.length);
+        }
+        for (int l = 0; l < sizes.length; l++) {
+            int[] a = m.assignments().get(l);
+            if (a.length != sizes[l]) {
+                throw new InvalidInputException("module map node layer " + l + " has " + a.length + " entries, the network "
+                        + sizes[l]);
+            }
+            for (int v : a) {
+                if (v < -1 || v >= m.k()) {
+                    throw new InvalidInputException("module map node layer " + l + ": module " + v + " outside [-1, "
+                            + m.k() + ")");
+                }
+            }
+        }
+    }
+
+    /**
+     * The module of every weight of weight array {@code l}: the module both its ends belong to,
+     * or {@code -1} for an inter-module weight. An end shared by all modules (module -1) takes
+     * the other end's module.
+     */
+    public static int[] moduleOfWeights(Checkpoint c, ModuleMap m, int l) {
+        ParamTensor w = c.weights().get(l);
+        int[] src = m.assignments().get(l);
+        int[] dst = m.assignments().get(l + 1);
+        long[] s = w.shape();
+        int[] out = new int[w.size()];
+        if (s.length == 2) {
+            int nIn = (int) s[0];
+            int nOut = (int) s[1];
+            int perSource = nIn / src.length;
+            if (perSource * src.length != nIn) {
+                throw new InvalidInputException(w.name() + ": " + nIn + " inputs do not split into " + src.length
+                        + " source nodes");
+            }
+            for (int q = 0; q < nIn; q++) {
+                int a = src[q / perSource];
+                for (int j = 0; j < nOut; j++) {
+                    out[q * nOut + j] = join(a, dst[j]);
+                }
+            }
+        } else if (s.length == 4) {
+            int nOut = (int) s[0];
+            int nIn = (int) s[1];
+            int kernel = (int) (s[2] * s[3]);
+            for (int o = 0; o < nOut; o++) {
+                for (int i = 0; i < nIn; i++) {
+                    int mod = join(src[i], dst[o]);
+                    int base = (o * nIn + i) * kernel;
+                    for (int t = 0; t < kernel; t++) {
+                        out[base + t] = mod;
+                    }
+                }
+            }
+        } else {
+            throw new InvalidInputException(w.name() + ": unsupported weight rank " + s.length);
+        }
+        return out;
+    }
+
+    private static int join(int a, int b) {
+        if (a == -1) {
+            return b;
+        }
+        if (b == -1) {
+            return a;
+        }
+        return a == b ? a : -1;
+    }
+
+    /** Modules present in every node layer: the modules that span the network. */
+    public static List<Integer> spanningModules(ModuleMap m) {
+        List<Integer> out = new ArrayList<>();
+        for (int mod = 0; mod < m.k(); mod++) {
+            boolean all = true;
+            for (int[] layer : m.assignments()) {
+                boolean has = false;
+                for (int v : layer) {
+                    if (v == mod || v == -1) {
+                        has = true;
+                        break;
+                    }
+                }
+                all &= has;
+            }
+            if (all) {
+                out.add(mod);
+            }
+        }
+        return out;
+    }
+
+    private static long inputNodes(ParamTensor w) {
+        return w.shape().length == 4 ? w.shape()[1] : w.shape()[0];
+    }
+
+    private static long outputNodes(ParamTensor w) {
+        return w.shape().length == 4 ? w.shape()[0] : w.shape()[1];
+    }
+}
