@@ -34,8 +34,11 @@ final class PlanOptions {
     @Option(names = "--scorer", description = "score plugin (magnitude, random, …)")
     String scorer;
 
-    @Option(names = "--pruner", description = "prune plugin (global, layerwise, …)")
+    @Option(names = "--pruner", description = "prune plugin (global, layerwise, cluster-restricted)")
     String pruner;
+
+    @Option(names = "--allocation", description = "allocation plugin for layer-wise pruners (uniform, erk, lamp, global, fixed)")
+    String allocation;
 
     @Option(names = "--schedule", description = "schedule plugin (cubic, geometric, one-shot)")
     String schedule;
@@ -58,7 +61,7 @@ final class PlanOptions {
     @Option(names = "--fine-tune-learning-rate", description = "fine-tuning learning rate (default 0.003)")
     Double fineTuneLearningRate;
 
-    @Option(names = "--option", description = "plugin option STAGE.KEY=VALUE, e.g. pruner.maxLast=0.9 (repeatable)")
+    @Option(names = "--option", description = "plugin option STAGE.KEY=VALUE, e.g. allocation.maxLast=0.9 (repeatable)")
     List<String> pluginOptions;
 
     Map<String, Object> overrides() {
@@ -69,6 +72,7 @@ final class PlanOptions {
         o.put("clusterer", clusterer);
         o.put("scorer", scorer);
         o.put("pruner", pruner);
+        o.put("allocation", allocation);
         o.put("schedule", schedule);
         o.put("rounds", rounds);
         o.put("denseEpochs", denseEpochs);

@@ -1,5 +1,6 @@
 package io.crespr.allinone;
 
+import io.crespr.shared.spi.Allocator;
 import io.crespr.shared.spi.Clusterer;
 import io.crespr.shared.spi.Evaluator;
 import io.crespr.shared.spi.Plugin;
@@ -20,7 +21,7 @@ final class PluginsCommand implements Runnable {
     @Override
     public void run() {
         for (Class<? extends Plugin> spi : List.of(Trainer.class, Clusterer.class, Scorer.class, Pruner.class,
-                Schedule.class, Evaluator.class)) {
+                Allocator.class, Schedule.class, Evaluator.class)) {
             System.out.println(Plugins.stageName(spi) + ":");
             Plugins.all(spi).values().forEach(p -> System.out.printf("  %-12s %s%n", p.name(), p.description()));
         }

@@ -4,7 +4,7 @@ import io.crespr.shared.InvalidInputException;
 import io.crespr.shared.model.Checkpoint;
 import io.crespr.shared.model.Mask;
 import io.crespr.shared.model.ParamTensor;
-import io.crespr.shared.spi.PluginOptions;
+import io.crespr.shared.spi.PruneRequest;
 import io.crespr.shared.spi.Pruner;
 import io.crespr.shared.spi.Saliency;
 import java.util.LinkedHashMap;
@@ -28,7 +28,8 @@ public final class GlobalPruner implements Pruner {
     }
 
     @Override
-    public Map<String, Mask> prune(Checkpoint c, Saliency saliency, double target, PluginOptions options) {
+    public Map<String, Mask> prune(Checkpoint c, Saliency saliency, PruneRequest request) {
+        double target = request.targetSparsity();
         List<ParamTensor> weights = c.weights();
         long total = c.prunableCount();
         if (total > Integer.MAX_VALUE) {

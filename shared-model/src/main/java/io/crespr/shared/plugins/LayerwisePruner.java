@@ -3,16 +3,17 @@ package io.crespr.shared.plugins;
 import io.crespr.shared.model.Checkpoint;
 import io.crespr.shared.model.Mask;
 import io.crespr.shared.model.ParamTensor;
-import io.crespr.shared.spi.PluginOptions;
+import io.crespr.shared.spi.PruneRequest;
 import io.crespr.shared.spi.Pruner;
 import io.crespr.shared.spi.Saliency;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * {@code layerwise}: every weight array pruned to the same sparsity, ranked within the layer;
- * exactly {@code round(target * size)} weights pruned in each layer. Option {@code maxLast}
- * caps the last layer's sparsity (the reference study capped it at 0.9).
+ * {@code layerwise}: the plan's allocation plugin decides how many weights each layer keeps,
+ * then weights compete by saliency within their layer only (so saliencies need not be
+ * comparable across layers). The total is exact.
  */
 public final class LayerwisePruner implements Pruner {
 
@@ -23,19 +24,18 @@ public final class LayerwisePruner implements Pruner {
 
     @Override
     public String description() {
-        return "same sparsity in every layer, ranked within the layer (option maxLast caps the output layer)";
+        return "per-layer budgets from the allocation plugin, ranked within each layer";
     }
 
     @Override
-    public Map<String, Mask> prune(Checkpoint c, Saliency saliency, double target, PluginOptions options) {
-        double maxLast = options.number("maxLast", 1.0);
+    public Map<String, Mask> prune(Checkpoint c, Saliency saliency, PruneRequest request) {
+        long[] keep = request.allocator().keep(c, saliency, request.targetSparsity(), request.allocatorOptions());
         Map<String, Mask> masks = new LinkedHashMap<>();
-        var weights = c.weights();
+        List<ParamTensor> weights = c.weights();
         for (int l = 0; l < weights.size(); l++) {
             ParamTensor w = weights.get(l);
-            double t = l == weights.size() - 1 ? Math.min(target, maxLast) : target;
             boolean[] k = c.mask(w.name()).keep().clone();
-            Pruning.pruneWithin(k, Pruning.saliencyOf(saliency, w), Pruning.prunedCount(t, k.length));
+            Pruning.pruneWithin(k, Pruning.saliencyOf(saliency, w), w.size() - keep[l]);
             masks.put(w.name(), new Mask(w.name(), k));
         }
         return masks;

@@ -10,9 +10,6 @@ import java.util.Map;
  */
 public interface Pruner extends Plugin {
 
-    /**
-     * @param targetSparsity share of prunable weights to be zero, in [0, 1)
-     * @return one mask per weight array
-     */
-    Map<String, Mask> prune(Checkpoint checkpoint, Saliency saliency, double targetSparsity, PluginOptions options);
+    /** @return one mask per weight array */
+    Map<String, Mask> prune(Checkpoint checkpoint, Saliency saliency, PruneRequest request);
 }

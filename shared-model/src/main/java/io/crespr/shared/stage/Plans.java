@@ -36,6 +36,7 @@ public final class Plans {
         d.put("clusterer", "none");
         d.put("scorer", "magnitude");
         d.put("pruner", "global");
+        d.put("allocation", "uniform");
         d.put("schedule", "cubic");
         d.put("evaluators", List.of("accuracy", "sparsity", "cost"));
         d.put("rounds", 12);

@@ -8,10 +8,12 @@ import io.crespr.shared.model.Mask;
 import io.crespr.shared.model.ModuleMap;
 import io.crespr.shared.model.Networks;
 import io.crespr.shared.model.PluginRef;
+import io.crespr.shared.spi.Allocator;
 import io.crespr.shared.spi.Clusterer;
 import io.crespr.shared.spi.Evaluator;
 import io.crespr.shared.spi.PluginOptions;
 import io.crespr.shared.spi.Plugins;
+import io.crespr.shared.spi.PruneRequest;
 import io.crespr.shared.spi.Pruner;
 import io.crespr.shared.spi.Saliency;
 import io.crespr.shared.spi.Schedule;
@@ -93,11 +95,14 @@ public final class PruningPipeline {
             double target = sparsities[r - 1];
             Checkpoint pruned = timed(roundTime, "prune", () -> {
                 PluginOptions po = plan.optionsFor("pruner", plan.pruner());
-                Map<String, Mask> masks = pruner.prune(clustered, saliency, target, po);
+                PruneRequest request = new PruneRequest(target, po, Plugins.get(Allocator.class, plan.allocation()),
+                        plan.optionsFor("allocation", plan.allocation()), round);
+                Map<String, Mask> masks = pruner.prune(clustered, saliency, request);
                 Map<String, String> opts = new LinkedHashMap<>(po.values());
                 opts.put("sparsity", String.valueOf(target));
                 opts.put("scorer", scorer.name());
                 opts.put("clusterer", clusterer.name());
+                opts.put("allocation", plan.allocation());
                 return Checkpoints.applyMasks(clustered, masks,
                         Checkpoints.next(clustered, "prune", new PluginRef("prune", pruner.name(), opts), round));
             });

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.crespr.shared.InvalidInputException;
 import io.crespr.shared.data.Datasets;
 import io.crespr.shared.model.Architecture;
+import io.crespr.shared.spi.Allocator;
 import io.crespr.shared.spi.Clusterer;
 import io.crespr.shared.spi.Evaluator;
 import io.crespr.shared.spi.PluginOptions;
@@ -30,6 +31,7 @@ import java.util.Map;
  * @param clusterer            cluster plugin
  * @param scorer               score plugin
  * @param pruner               prune plugin
+ * @param allocation           allocation plugin: kept weights per layer (used by layer-wise pruners)
  * @param schedule             schedule plugin
  * @param evaluators           evaluate plugins, all of which run
  * @param rounds               pruning rounds
@@ -43,7 +45,8 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PruningPlan(String method, String dataset, String arch, long seed, double targetSparsity,
-        String trainer, String clusterer, String scorer, String pruner, String schedule, List<String> evaluators,
+        String trainer, String clusterer, String scorer, String pruner, String allocation, String schedule,
+        List<String> evaluators,
         int rounds, int denseEpochs, int fineTuneEpochs, int batchSize, double learningRate,
         double fineTuneLearningRate, List<Double> milestones, Map<String, Map<String, String>> options) {
 
@@ -57,6 +60,7 @@ public record PruningPlan(String method, String dataset, String arch, long seed,
         Plugins.get(Clusterer.class, clusterer);
         Plugins.get(Scorer.class, scorer);
         Plugins.get(Pruner.class, pruner);
+        Plugins.get(Allocator.class, allocation);
         Plugins.get(Schedule.class, schedule);
         if (evaluators.isEmpty()) {
             throw new InvalidInputException("evaluators must name at least one evaluate plugin; known: "

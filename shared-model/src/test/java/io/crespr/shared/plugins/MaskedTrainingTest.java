@@ -23,7 +23,7 @@ class MaskedTrainingTest {
     private Checkpoint pruned(double sparsity) {
         Checkpoint dense = Fixtures.mlp("mlp:32,16", data, 5);
         Map<String, Mask> masks = new GlobalPruner().prune(dense, new RandomScorer().score(dense, data,
-                PluginOptions.none("random"), 9), sparsity, PluginOptions.none("global"));
+                PluginOptions.none("random"), 9), PrunersTest.req(sparsity));
         return Checkpoints.applyMasks(dense, masks, dense.provenance());
     }
 

@@ -10,6 +10,7 @@ import io.crespr.shared.model.Checkpoints;
 import io.crespr.shared.model.Mask;
 import io.crespr.shared.model.ParamTensor;
 import io.crespr.shared.spi.PluginOptions;
+import io.crespr.shared.spi.PruneRequest;
 import io.crespr.shared.spi.Saliency;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,6 +22,11 @@ class PrunersTest {
     private final DataSplit data = Fixtures.synthetic(1);
     private final Checkpoint dense = Fixtures.mlp("mlp:37,11", data, 2);
 
+    static PruneRequest req(double target) {
+        return new PruneRequest(target, PluginOptions.none("global"), new UniformAllocator(),
+                PluginOptions.none("uniform"), 1);
+    }
+
     private Saliency magnitude(Checkpoint c) {
         return new MagnitudeScorer().score(c, data, PluginOptions.none("magnitude"), 0);
     }
@@ -28,7 +34,7 @@ class PrunersTest {
     @ParameterizedTest
     @ValueSource(doubles = {0.0, 0.1234, 0.5, 0.9, 0.99, 0.998, 0.9999})
     void globalReachesTheExactCountToTheWeight(double target) {
-        Map<String, Mask> masks = new GlobalPruner().prune(dense, magnitude(dense), target, PluginOptions.none("global"));
+        Map<String, Mask> masks = new GlobalPruner().prune(dense, magnitude(dense), req(target));
         long pruned = masks.values().stream().mapToLong(Mask::prunedCount).sum();
         assertThat(pruned).isEqualTo(Math.round(target * dense.prunableCount()));
         Checkpoint c = Checkpoints.applyMasks(dense, masks, dense.provenance());
@@ -44,7 +50,7 @@ class PrunersTest {
 
     @Test
     void globalMagnitudeKeepsTheLargestWeights() {
-        Map<String, Mask> masks = new GlobalPruner().prune(dense, magnitude(dense), 0.7, PluginOptions.none("global"));
+        Map<String, Mask> masks = new GlobalPruner().prune(dense, magnitude(dense), req(0.7));
         float maxPruned = 0;
         float minKept = Float.MAX_VALUE;
         for (ParamTensor w : dense.weights()) {
@@ -68,7 +74,7 @@ class PrunersTest {
         for (double s : new double[] {0.3, 0.6, 0.9}) {
             // random saliency each round: the new mask must still contain every earlier pruning
             Saliency sal = new RandomScorer().score(c, data, PluginOptions.none("random"), (long) (s * 100));
-            Map<String, Mask> masks = new GlobalPruner().prune(c, sal, s, PluginOptions.none("global"));
+            Map<String, Mask> masks = new GlobalPruner().prune(c, sal, req(s));
             if (previous != null) {
                 for (var e : previous.entrySet()) {
                     boolean[] before = e.getValue().keep();
@@ -88,22 +94,32 @@ class PrunersTest {
 
     @Test
     void layerwiseIsExactInEveryLayerAndHonoursTheOutputCap() {
-        Map<String, Mask> masks = new LayerwisePruner().prune(dense, magnitude(dense), 0.95,
-                new PluginOptions("layerwise", Map.of("maxLast", "0.9")));
+        PruneRequest uniform = new PruneRequest(0.95, PluginOptions.none("layerwise"), new UniformAllocator(),
+                PluginOptions.none("uniform"), 1);
+        Map<String, Mask> masks = new LayerwisePruner().prune(dense, magnitude(dense), uniform);
         var weights = dense.weights();
-        for (int l = 0; l < weights.size(); l++) {
-            ParamTensor w = weights.get(l);
-            double t = l == weights.size() - 1 ? 0.9 : 0.95;
-            assertThat(masks.get(w.name()).prunedCount()).as(w.name()).isEqualTo(Math.round(t * w.size()));
+        long total = 0;
+        for (ParamTensor w : weights) {
+            // each layer within one weight of the uniform share, the total exact
+            assertThat((double) masks.get(w.name()).prunedCount()).as(w.name()).isCloseTo(0.95 * w.size(),
+                    org.assertj.core.data.Offset.offset(1.0));
+            total += masks.get(w.name()).prunedCount();
         }
+        assertThat(total).isEqualTo(Math.round(0.95 * dense.prunableCount()));
+        PruneRequest capped = new PruneRequest(0.95, PluginOptions.none("layerwise"), new UniformAllocator(),
+                new PluginOptions("uniform", Map.of("maxLast", "0.9")), 1);
+        masks = new LayerwisePruner().prune(dense, magnitude(dense), capped);
+        ParamTensor last = weights.get(weights.size() - 1);
+        assertThat(masks.get(last.name()).sparsity()).isLessThanOrEqualTo(0.9);
+        assertThat(masks.values().stream().mapToLong(Mask::prunedCount).sum())
+                .isEqualTo(Math.round(0.95 * dense.prunableCount()));
     }
 
     @Test
     void impossibleSparsityIsRejected() {
-        assertThatThrownBy(() -> new GlobalPruner().prune(dense, magnitude(dense), 1.0, PluginOptions.none("global")))
+        assertThatThrownBy(() -> new GlobalPruner().prune(dense, magnitude(dense), req(1.0)))
                 .isInstanceOf(InvalidInputException.class).hasMessage("sparsity must be in [0, 1), got 1.0");
-        assertThatThrownBy(() -> new LayerwisePruner().prune(dense, magnitude(dense), -0.1, PluginOptions.none("l")))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("got -0.1");
+        assertThatThrownBy(() -> req(-0.1)).isInstanceOf(InvalidInputException.class).hasMessageContaining("got -0.1");
     }
 
     @Test
