@@ -142,17 +142,29 @@ public final class Networks {
      * writing the masks through the network's own parameter views, so layouts always agree.
      */
     public static INDArray flatMask(MultiLayerNetwork net, Map<String, Mask> masks) {
-        INDArray saved = net.params().dup();
-        net.params().assign(1f);
-        Map<String, INDArray> table = net.paramTable();
+        Map<String, float[]> values = new java.util.LinkedHashMap<>();
         for (Mask m : masks.values()) {
-            INDArray view = table.get(m.param());
             float[] f = new float[m.size()];
             for (int i = 0; i < f.length; i++) {
                 f[i] = m.keep()[i] ? 1f : 0f;
             }
-            view.assign(Nd4j.create(f, view.shape(), 'c'));
+            values.put(m.param(), f);
         }
+        return flat(net, values, 1f);
+    }
+
+    /**
+     * A flat vector in the layout of {@code net.params()}: each named parameter's row-major
+     * values written through its view, {@code fill} everywhere else.
+     */
+    public static INDArray flat(MultiLayerNetwork net, Map<String, float[]> values, float fill) {
+        INDArray saved = net.params().dup();
+        net.params().assign(fill);
+        Map<String, INDArray> table = net.paramTable();
+        values.forEach((name, v) -> {
+            INDArray view = table.get(name);
+            view.assign(Nd4j.create(v, view.shape(), 'c'));
+        });
         INDArray flat = net.params().dup();
         net.params().assign(saved);
         return flat;

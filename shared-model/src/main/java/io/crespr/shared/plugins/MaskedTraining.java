@@ -45,12 +45,17 @@ final class MaskedTraining {
     static MultiLayerNetwork train(Checkpoint start, Dataset train, TrainRequest req, IUpdater updater) {
         MultiLayerNetwork net = Networks.fromCheckpoint(start, updater, req.seed());
         INDArray flatMask = start.masks().isEmpty() ? null : Networks.flatMask(net, start.masks());
+        SparsityPenalty penalty = SparsityPenalty.of(start, net, req);
         int[] iterations = {0};
         net.setListeners(new BaseTrainingListener() {
             @Override
             public void onGradientCalculation(Model model) {
+                MultiLayerNetwork m = (MultiLayerNetwork) model;
+                if (penalty != null) {
+                    penalty.addTo(m.getGradientsViewArray(), m.params(), m.batchSize());
+                }
                 if (flatMask != null) {
-                    ((MultiLayerNetwork) model).getGradientsViewArray().muli(flatMask);
+                    m.getGradientsViewArray().muli(flatMask);
                 }
             }
 

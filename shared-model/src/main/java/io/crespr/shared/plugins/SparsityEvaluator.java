@@ -12,7 +12,8 @@ import java.util.Map;
  * {@code sparsity}: exact per-layer and total sparsity of the prunable weights, counted from the
  * values (a weight is pruned when it is exactly zero) and from the masks. Keys:
  * {@code sparsity}, {@code prunedWeights}, {@code prunableWeights}, {@code layerSparsity}
- * (param name → share of zeros), {@code maskSparsity}.
+ * (param name → share of zeros), {@code layerKept} (param name → weights the mask keeps),
+ * {@code maskSparsity}.
  */
 public final class SparsityEvaluator implements Evaluator {
 
@@ -29,6 +30,7 @@ public final class SparsityEvaluator implements Evaluator {
     @Override
     public Map<String, Object> evaluate(Checkpoint c, DataSplit data, PluginOptions options) {
         Map<String, Double> layers = new LinkedHashMap<>();
+        Map<String, Integer> kept = new LinkedHashMap<>();
         long zeros = 0;
         long total = 0;
         for (ParamTensor w : c.weights()) {
@@ -37,6 +39,7 @@ public final class SparsityEvaluator implements Evaluator {
                 z += v == 0f ? 1 : 0;
             }
             layers.put(w.name(), (double) z / w.size());
+            kept.put(w.name(), c.mask(w.name()).keptCount());
             zeros += z;
             total += w.size();
         }
@@ -46,6 +49,7 @@ public final class SparsityEvaluator implements Evaluator {
         m.put("prunedWeights", zeros);
         m.put("prunableWeights", total);
         m.put("layerSparsity", layers);
+        m.put("layerKept", kept);
         return m;
     }
 }

@@ -67,6 +67,7 @@ public final class BenchReport {
             }
             sb.append('\n');
         }
+        pairedDifferences(sb, o, levels, byMethod);
         sb.append("\nWorst-class recall (mean):\n\n| method |");
         levels.forEach(l -> sb.append(' ').append(l).append(" |"));
         sb.append("\n|---|");
@@ -87,6 +88,42 @@ public final class BenchReport {
         o.secondsByMethod().forEach((m, s) -> s.forEach((k, v) -> sb.append(String.format(Locale.ROOT,
                 "| %s | %s | %.2f |%n", m, k, v))));
         return sb.toString();
+    }
+
+    /**
+     * CRESPR minus every other method, paired by seed (each seed's dense model is shared), in
+     * points: mean ± std of the per-seed differences.
+     */
+    private static void pairedDifferences(StringBuilder sb, Bench.Outcome o, List<Double> levels,
+            Map<String, List<Bench.Row>> byMethod) {
+        String a = Bench.MATCHED_SOURCE;
+        if (!byMethod.containsKey(a) || byMethod.size() < 2) {
+            return;
+        }
+        sb.append("\nPaired differences, ").append(a).append(" minus each method (points, mean ± std over seeds):\n\n");
+        sb.append("| difference |");
+        levels.forEach(l -> sb.append(' ').append(l).append(" |"));
+        sb.append("\n|---|");
+        levels.forEach(l -> sb.append("---:|"));
+        sb.append('\n');
+        for (String b : byMethod.keySet()) {
+            if (b.equals(a)) {
+                continue;
+            }
+            sb.append("| ").append(a).append(" − ").append(b).append(" |");
+            for (double l : levels) {
+                List<Double> d = new ArrayList<>();
+                for (Bench.Row ra : byMethod.get(a)) {
+                    if (ra.sparsity() != l) {
+                        continue;
+                    }
+                    byMethod.get(b).stream().filter(rb -> rb.sparsity() == l && rb.seed() == ra.seed()).findFirst()
+                            .ifPresent(rb -> d.add(ra.accuracy() - rb.accuracy()));
+                }
+                sb.append(' ').append(d.isEmpty() ? "–" : fmt(meanStd(d)).replace(" ± ", " ± ")).append(" |");
+            }
+            sb.append('\n');
+        }
     }
 
     private static String fmt(double[] ms) {

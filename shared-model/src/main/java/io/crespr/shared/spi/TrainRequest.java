@@ -11,11 +11,12 @@ import java.util.function.IntConsumer;
  * @param learningRate step size
  * @param seed         shuffling seed for this stage
  * @param round        pruning round (0 for dense training)
+ * @param rounds       rounds in the schedule (penalties that grow with the round need it)
  * @param stage        the provenance stage name ({@code train} or {@code fine-tune})
  * @param options      the trainer's plan options
  * @param onIteration  called after every minibatch with the number done so far (progress bars)
  */
-public record TrainRequest(int epochs, int batchSize, double learningRate, long seed, int round, String stage,
+public record TrainRequest(int epochs, int batchSize, double learningRate, long seed, int round, int rounds, String stage,
         PluginOptions options, IntConsumer onIteration) {
 
     public TrainRequest {

@@ -31,7 +31,56 @@ public final class Bench {
         void started(String method, long seed);
     }
 
+    /** The method {@code layer-matched} copies its per-layer counts from. */
+    public static final String MATCHED_SOURCE = "crespr";
+
     private Bench() {
+    }
+
+    /** {@code layer-matched} needs {@code crespr}'s counts, so crespr runs first. */
+    private static List<String> ordered(List<String> methods) {
+        if (!methods.contains(Methods.LAYER_MATCHED)) {
+            return methods;
+        }
+        if (!methods.contains(MATCHED_SOURCE)) {
+            throw new io.crespr.shared.InvalidInputException("method " + Methods.LAYER_MATCHED + " copies the per-layer "
+                    + "counts of " + MATCHED_SOURCE + "; add " + MATCHED_SOURCE + " to the methods");
+        }
+        List<String> out = new ArrayList<>();
+        out.add(MATCHED_SOURCE);
+        methods.stream().filter(m -> !m.equals(MATCHED_SOURCE)).forEach(out::add);
+        return out;
+    }
+
+    /** {@code "s1=a,b,c;s2=…"}: the kept weights per layer after every round, by its sparsity. */
+    static String keptCountsByRound(PruningResult r) {
+        StringBuilder sb = new StringBuilder();
+        for (RoundResult rr : r.rounds()) {
+            if (!(rr.metrics().get("layerKept") instanceof Map<?, ?> kept)) {
+                throw new IllegalStateException("layer-matched needs the sparsity evaluator's layerKept");
+            }
+            if (sb.length() > 0) {
+                sb.append(';');
+            }
+            sb.append(rr.scheduledSparsity()).append('=');
+            sb.append(String.join(",", kept.values().stream().map(String::valueOf).toList()));
+        }
+        return sb.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> withAllocationKeep(Object options, String counts) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        if (options instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> o.put(String.valueOf(k), v));
+        }
+        Map<String, Object> alloc = new LinkedHashMap<>();
+        if (o.get("allocation") instanceof Map<?, ?> a) {
+            a.forEach((k, v) -> alloc.put(String.valueOf(k), v));
+        }
+        alloc.put("keep", counts);
+        o.put("allocation", alloc);
+        return o;
     }
 
     /**
@@ -53,8 +102,12 @@ public final class Bench {
         for (long seed : seeds) {
             DataSplit split = data.apply(seed);
             Checkpoint dense = null;
-            for (String method : methods) {
+            String matchedCounts = null;
+            for (String method : ordered(methods)) {
                 Map<String, Object> o = new LinkedHashMap<>(base);
+                if (method.equals(Methods.LAYER_MATCHED)) {
+                    o.put("options", withAllocationKeep(base.get("options"), matchedCounts));
+                }
                 o.put("method", method);
                 o.put("seed", seed);
                 o.put("targetSparsity", target);
@@ -67,6 +120,9 @@ public final class Bench {
                     denseSeconds += pipeline.timings().get("train");
                 }
                 PruningResult r = pipeline.pruneFrom(dense);
+                if (method.equals(MATCHED_SOURCE)) {
+                    matchedCounts = keptCountsByRound(r);
+                }
                 Map<String, Double> s = seconds.computeIfAbsent(method, k -> new LinkedHashMap<>());
                 r.stageSeconds().forEach((k, v) -> s.merge(k, v, Double::sum));
                 for (double level : levels) {

@@ -5,23 +5,59 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Presets for {@code --method}: a name for a set of stage plugins. A plan's own plugin fields
- * override the preset's.
+ * Presets for {@code --method}: a name for a set of stage plugins and their options. A plan's
+ * own settings override the preset's (options merge key by key). Every method shares the same
+ * budget: dense epochs, rounds and fine-tuning epochs come from the plan, not the preset.
  */
 public final class Methods {
+
+    /** The sparsity-promoting penalty every "+L1" method shares: λ grows linearly to this value. */
+    public static final String L1 = "0.001";
+
+    /** The method whose per-layer counts {@code layer-matched} copies. */
+    public static final String LAYER_MATCHED = "layer-matched";
 
     private static final Map<String, Map<String, Object>> PRESETS = new LinkedHashMap<>();
 
     static {
         // Gradual magnitude pruning (Zhu & Gupta 2017): global |w| ranking, cubic schedule.
-        PRESETS.put("gmp", Map.of("clusterer", "none", "scorer", "magnitude", "pruner", "global",
-                "schedule", "cubic"));
+        PRESETS.put("gmp", plugins("none", "magnitude", "global", "uniform", Map.of()));
+        // GMP with the sparsity-promoting penalty on all weights: the strongest baseline seen so far.
+        PRESETS.put("gmp-l1", plugins("none", "magnitude", "global", "uniform", Map.of("trainer", l1(1))));
+        // LAMP (Lee et al. 2021) budgets, magnitude within layers, the same penalty.
+        PRESETS.put("lamp", plugins("none", "magnitude", "layerwise", "lamp", Map.of("trainer", l1(1))));
+        // Layer-wise second-order saliencies; not comparable across layers, so LAMP budgets.
+        PRESETS.put("obd", plugins("none", "obd", "layerwise", "lamp", Map.of()));
+        PRESETS.put("obs", plugins("none", "obs", "layerwise", "lamp", Map.of()));
+        // CRESPR: class-anchored modules that span the network, inter-module weights pruned first,
+        // the penalty on all weights and three times on inter-module ones.
+        PRESETS.put("crespr", plugins("class-anchored", "magnitude", "cluster-restricted", "global", Map.of(
+                "clusterer", Map.of("k", "2"), "pruner", Map.of("interBudget", "0.05"),
+                "trainer", l1(3))));
+        // GMP+L1 given exactly the per-layer counts CRESPR ends each round with (the bench fills
+        // allocation.keep in): separates the modules' effect from the layer allocation's.
+        PRESETS.put(LAYER_MATCHED, plugins("none", "magnitude", "layerwise", "fixed", Map.of("trainer", l1(1))));
         // The control every method must beat: the same machinery with random saliency.
-        PRESETS.put("random", Map.of("clusterer", "none", "scorer", "random", "pruner", "global",
-                "schedule", "cubic"));
+        PRESETS.put("random", plugins("none", "random", "global", "uniform", Map.of()));
     }
 
     private Methods() {
+    }
+
+    private static Map<String, Object> plugins(String clusterer, String scorer, String pruner, String allocation,
+            Map<String, Map<String, String>> options) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("clusterer", clusterer);
+        p.put("scorer", scorer);
+        p.put("pruner", pruner);
+        p.put("allocation", allocation);
+        p.put("schedule", "cubic");
+        p.put("options", options);
+        return java.util.Collections.unmodifiableMap(p);
+    }
+
+    private static Map<String, String> l1(int interFactor) {
+        return Map.of("l1", L1, "l1Growth", "linear", "l1Scope", "all", "l1Inter", String.valueOf(interFactor));
     }
 
     public static java.util.Set<String> names() {

@@ -81,7 +81,9 @@ public final class Plans {
         Map<String, Object> merged = defaults();
         String method = String.valueOf(given.getOrDefault("method", merged.get("method")));
         merged.putAll(Methods.preset(method));
+        Map<String, Map<String, String>> options = mergeOptions(merged.get("options"), given.get("options"));
         merged.putAll(given);
+        merged.put("options", options);
         try {
             return YAML.convertValue(merged, PruningPlan.class);
         } catch (IllegalArgumentException e) {
@@ -98,6 +100,28 @@ public final class Plans {
             throw new InvalidInputException("plan does not parse: "
                     + (c == null ? e.getMessage() : c.getMessage()).lines().findFirst().orElse(""), e);
         }
+    }
+
+    /** Plugin options merge key by key per stage: the plan's values win over the preset's. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Map<String, String>> mergeOptions(Object preset, Object given) {
+        Map<String, Map<String, String>> out = new LinkedHashMap<>();
+        for (Object layer : new Object[] {preset, given}) {
+            if (layer == null) {
+                continue;
+            }
+            if (!(layer instanceof Map<?, ?> byStage)) {
+                throw new InvalidInputException("plan setting options must map stage names to option maps, got " + layer);
+            }
+            byStage.forEach((stage, opts) -> {
+                if (!(opts instanceof Map<?, ?> kv)) {
+                    throw new InvalidInputException("options of " + stage + " must be a map, got " + opts);
+                }
+                Map<String, String> target = out.computeIfAbsent(String.valueOf(stage), k -> new LinkedHashMap<>());
+                kv.forEach((k, v) -> target.put(String.valueOf(k), String.valueOf(v)));
+            });
+        }
+        return out;
     }
 
     private static List<String> defaultsAndOptional() {

@@ -38,6 +38,7 @@ public final class PruningPipeline {
     private final Timings timings = new Timings();
     private long iterations;
     private long totalIterations;
+    private int scheduledRounds;
 
     public PruningPipeline(PruningPlan plan, DataSplit data, PipelineListener listener) {
         this.plan = plan;
@@ -75,6 +76,7 @@ public final class PruningPipeline {
         double[] sparsities = ScheduleMilestones.apply(
                 schedule.sparsities(plan.targetSparsity(), plan.rounds(), plan.optionsFor("schedule", plan.schedule())),
                 plan.milestones());
+        scheduledRounds = sparsities.length;
         Clusterer clusterer = Plugins.get(Clusterer.class, plan.clusterer());
         Scorer scorer = Plugins.get(Scorer.class, plan.scorer());
         Pruner pruner = Plugins.get(Pruner.class, plan.pruner());
@@ -124,7 +126,7 @@ public final class PruningPipeline {
     private Checkpoint train(Checkpoint start, int epochs, double lr, int round, String stage) {
         Trainer trainer = Plugins.get(Trainer.class, plan.trainer());
         TrainRequest req = new TrainRequest(epochs, plan.batchSize(), lr, Seeds.derive(plan.seed(), stage, round),
-                round, stage, plan.optionsFor("trainer", plan.trainer()),
+                round, scheduledRounds, stage, plan.optionsFor("trainer", plan.trainer()),
                 i -> listener.iterationDone(++iterations, totalIterations));
         return trainer.train(start, data, req);
     }

@@ -30,7 +30,7 @@ class MaskedTrainingTest {
     @Test
     void prunedWeightsAndAdamStateStayExactlyZeroWhileTheRestLearns() {
         Checkpoint start = pruned(0.8);
-        TrainRequest req = new TrainRequest(3, 32, 1e-2, 11, 1, "fine-tune", PluginOptions.none("adam"), null);
+        TrainRequest req = new TrainRequest(3, 32, 1e-2, 11, 1, 4, "fine-tune", PluginOptions.none("adam"), null);
         MultiLayerNetwork net = MaskedTraining.train(start, data.train(), req, new Adam(1e-2));
 
         INDArray flatMask = Networks.flatMask(net, start.masks());
@@ -71,12 +71,50 @@ class MaskedTrainingTest {
     @Test
     void aTrainerPluginKeepsMasksAndProvenance() {
         Checkpoint start = pruned(0.9);
-        Checkpoint out = new SgdTrainer().train(start, data, new TrainRequest(1, 64, 0.05, 1, 2, "fine-tune",
+        Checkpoint out = new SgdTrainer().train(start, data, new TrainRequest(1, 64, 0.05, 1, 2, 4, "fine-tune",
                 new PluginOptions("sgd", Map.of("momentum", "0.9")), null));
         assertThat(out.masks()).isEqualTo(start.masks());
         assertThat(out.sparsity()).isEqualTo(start.sparsity());
         assertThat(out.provenance().parentId()).isEqualTo(start.id());
         assertThat(out.provenance().plugins().get(out.provenance().plugins().size() - 1).name()).isEqualTo("sgd");
         assertThat(out.provenance().round()).isEqualTo(2);
+    }
+
+    private static double massOf(Checkpoint c, boolean inter) {
+        double m = 0;
+        for (int l = 0; l < c.weights().size(); l++) {
+            int[] module = io.crespr.shared.model.ModuleStructure.moduleOfWeights(c, c.modules(), l);
+            float[] v = c.weights().get(l).values();
+            for (int i = 0; i < v.length; i++) {
+                if ((module[i] < 0) == inter) {
+                    m += Math.abs(v[i]);
+                }
+            }
+        }
+        return m;
+    }
+
+    @Test
+    void anL1PenaltyOnInterModuleWeightsShrinksThemAndKeepsMasks() {
+        Checkpoint start = ClusterRestrictedPrunerTest.withModules(pruned(0.5), 3, 1);
+        Map<String, String> l1 = Map.of("l1", "0.02", "l1Scope", "inter", "l1Growth", "constant");
+        Checkpoint plain = new AdamTrainer().train(start, data, new TrainRequest(2, 32, 1e-2, 3, 1, 1, "fine-tune",
+                PluginOptions.none("adam"), null));
+        Checkpoint penalised = new AdamTrainer().train(start, data, new TrainRequest(2, 32, 1e-2, 3, 1, 1,
+                "fine-tune", new PluginOptions("adam", l1), null));
+        assertThat(massOf(penalised, true)).isLessThan(0.6 * massOf(plain, true));
+        // intra-module weights carry no penalty: their mass moves far less
+        assertThat(massOf(penalised, false)).isGreaterThan(0.8 * massOf(plain, false));
+        for (ParamTensor w : penalised.weights()) {
+            Mask m = start.mask(w.name());
+            for (int i = 0; i < m.size(); i++) {
+                if (!m.keep()[i]) {
+                    assertThat(w.values()[i]).isEqualTo(0f);
+                }
+            }
+        }
+        // dense training (round 0) is never penalised
+        assertThat(SparsityPenalty.of(start, Networks.fromCheckpoint(start, null, 0), new TrainRequest(1, 32, 1e-2,
+                3, 0, 1, "train", new PluginOptions("adam", l1), null))).isNull();
     }
 }

@@ -38,6 +38,14 @@ class PlansTest {
     }
 
     @Test
+    void presetOptionsMergeKeyByKeyWithThePlans() {
+        PruningPlan p = plan("method", "gmp-l1", "options", Map.of("trainer", Map.of("l1", "0.01")));
+        assertThat(p.optionsFor("trainer", "adam").values()).containsEntry("l1", "0.01")
+                .containsEntry("l1Growth", "linear").containsEntry("l1Scope", "all");
+        assertThat(plan("method", "gmp").options()).isEmpty();
+    }
+
+    @Test
     void aPlanFileIsReadAndFlagsWin(@TempDir Path dir) throws Exception {
         Path yaml = dir.resolve("plan.yaml");
         Files.writeString(yaml, "method: random\ntargetSparsity: 0.95\nrounds: 4\noptions:\n  pruner:\n    maxLast: '0.9'\n");
@@ -56,7 +64,7 @@ class PlansTest {
         rejects("targetSparsity must be in [0, 1), got 1.2", "targetSparsity", 1.2);
         rejects("targetSparsity must be in [0, 1), got -0.5", "targetSparsity", -0.5);
         rejects("unknown scorer plugin 'hessian'; known: magnitude, random", "scorer", "hessian");
-        rejects("unknown method 'crespr2'; known: gmp, random", "method", "crespr2");
+        rejects("unknown method 'crespr2'; known: gmp, gmp-l1, lamp, obd, obs, crespr, layer-matched, random", "method", "crespr2");
         rejects("unknown dataset 'cifar'; known: mnist-mini, mnist, fashion-mnist, synthetic", "dataset", "cifar");
         rejects("architecture 'mlp:10,,3' does not parse: '' is not a layer width (expected mlp:W1,W2,… with positive integers)",
                 "arch", "mlp:10,,3");
