@@ -56,7 +56,7 @@ final class PruneCommand implements Callable<Integer> {
         try (Progress progress = new Progress("prune", quiet)) {
             result = new PruningPipeline(plan, data, progress).run();
         }
-        ResultFiles.write(result, out);
+        ResultFiles.write(result, data, out);
         System.out.printf(Locale.ROOT, "%5s  %9s  %9s  %8s%n", "round", "scheduled", "sparsity", "test %");
         print(result.denseRound());
         result.rounds().forEach(PruneCommand::print);

@@ -33,7 +33,11 @@ public final class ResultFiles {
     private ResultFiles() {
     }
 
-    public static void write(PruningResult result, Path dir) {
+    /**
+     * Writes every file; with a module map, also the module atlas ({@code module-N-inputs.png},
+     * {@code network.png}) from the test data.
+     */
+    public static void write(PruningResult result, io.crespr.shared.data.DataSplit data, Path dir) {
         try {
             java.nio.file.Files.createDirectories(dir);
         } catch (java.io.IOException e) {
@@ -43,7 +47,11 @@ public final class ResultFiles {
         CheckpointCodec.save(result.pruned(), dir.resolve(PRUNED));
         Charts.lines(dir.resolve(CHART), result.plan().method() + " on " + result.plan().dataset() + ", "
                         + result.plan().arch(), "round", "test accuracy (%)", List.of(accuracyLine(result)));
-        AtomicFiles.writeString(dir.resolve(REPORT), Reports.markdown(result));
+        String report = Reports.markdown(result);
+        if (!result.pruned().modules().isEmpty()) {
+            report += ModuleAtlas.write(result.pruned(), data.test(), dir);
+        }
+        AtomicFiles.writeString(dir.resolve(REPORT), report);
         AtomicFiles.write(dir.resolve(RESULT), tmp -> JSON.writeValue(tmp.toFile(), toMap(result)));
     }
 
