@@ -61,6 +61,16 @@ final class PlanOptions {
     @Option(names = "--fine-tune-learning-rate", description = "fine-tuning learning rate (default 0.003)")
     Double fineTuneLearningRate;
 
+    @Option(names = "--recluster-every", description = "build the modules again every N rounds (default 0: once)")
+    Integer reclusterEvery;
+
+    @Option(names = "--grow-modules", negatable = true,
+            description = "fix the modules after one dense epoch and grow them with an L1 penalty on inter-module weights")
+    Boolean growModules;
+
+    @Option(names = "--grow-l1", description = "that penalty's λ (default 0.0003)")
+    Double growL1;
+
     @Option(names = "--option", description = "plugin option STAGE.KEY=VALUE, e.g. allocation.maxLast=0.9 (repeatable)")
     List<String> pluginOptions;
 
@@ -80,6 +90,9 @@ final class PlanOptions {
         o.put("batchSize", batchSize);
         o.put("learningRate", learningRate);
         o.put("fineTuneLearningRate", fineTuneLearningRate);
+        o.put("reclusterEvery", reclusterEvery);
+        o.put("growModules", growModules);
+        o.put("growL1", growL1);
         if (pluginOptions != null) {
             Map<String, Map<String, String>> byStage = new LinkedHashMap<>();
             for (String kv : pluginOptions) {

@@ -36,7 +36,7 @@ final class SparsityPenalty {
         if (l1 < 0) {
             throw new InvalidInputException("trainer option l1 must be >= 0, got " + l1);
         }
-        if (l1 == 0 || req.round() == 0) {
+        if (l1 == 0) {
             return null;
         }
         String growth = req.options().string("l1Growth", "linear");
@@ -46,6 +46,9 @@ final class SparsityPenalty {
             default -> throw new InvalidInputException("trainer option l1Growth must be linear or constant, got '"
                     + growth + "'");
         };
+        if (lambda == 0) {
+            return null;
+        }
         String scope = req.options().string("l1Scope", "all");
         if (!scope.equals("all") && !scope.equals("inter")) {
             throw new InvalidInputException("trainer option l1Scope must be all or inter, got '" + scope + "'");

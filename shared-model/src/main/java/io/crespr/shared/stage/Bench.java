@@ -115,11 +115,17 @@ public final class Bench {
                 PruningPlan plan = Plans.build(null, o);
                 progress.started(method, seed);
                 PruningPipeline pipeline = new PruningPipeline(plan, split, listener);
-                if (dense == null) {
-                    dense = pipeline.trainDense();
-                    denseSeconds += pipeline.timings().get("train");
+                PruningResult r;
+                if (plan.growModules()) {
+                    // Its dense training grows the modules, so it cannot share the others' dense model.
+                    r = pipeline.run();
+                } else {
+                    if (dense == null) {
+                        dense = pipeline.trainDense();
+                        denseSeconds += pipeline.timings().get("train");
+                    }
+                    r = pipeline.pruneFrom(dense);
                 }
-                PruningResult r = pipeline.pruneFrom(dense);
                 if (method.equals(MATCHED_SOURCE)) {
                     matchedCounts = keptCountsByRound(r);
                 }

@@ -47,6 +47,9 @@ public final class Plans {
         // Chosen on fashion-mnist validation among 3e-4, 1e-3, 3e-3 and 1e-2 (BENCHMARKS.md): a fresh
         // Adam per round recovers best with a larger step than dense training uses.
         d.put("fineTuneLearningRate", 3e-3);
+        d.put("reclusterEvery", 0);
+        d.put("growModules", false);
+        d.put("growL1", 3e-4);
         return d;
     }
 

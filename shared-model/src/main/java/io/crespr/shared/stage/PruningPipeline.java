@@ -61,7 +61,25 @@ public final class PruningPipeline {
         Checkpoint init = Checkpoints.init(arch, new Networks.Io(data.inputShape(), data.numClasses()),
                 plan.dataset(), Seeds.derive(plan.seed(), "init", 0));
         listener.stageStarted("train", 0, plan.rounds());
-        return timings.time("train", () -> train(init, plan.denseEpochs(), plan.learningRate(), 0, "train"));
+        if (!plan.growModules()) {
+            return timings.time("train", () -> train(init, plan.denseEpochs(), plan.learningRate(), 0, "train"));
+        }
+        // Grown modules: one warm-up epoch, fix the module map, then train the rest of the dense
+        // budget with an L1 penalty on inter-module weights only, so the blocks pruning will
+        // look for are really there.
+        Checkpoint warm = timings.time("train", () -> train(init, 1, plan.learningRate(), 0, "train"));
+        listener.stageStarted("cluster", 0, plan.rounds());
+        Clusterer clusterer = Plugins.get(Clusterer.class, plan.clusterer());
+        ModuleMap modules = timings.time("cluster", () -> clusterer.cluster(warm, data,
+                plan.optionsFor("clusterer", plan.clusterer()), Seeds.derive(plan.seed(), "cluster", 0)));
+        Checkpoint clustered = warm.derive(warm.id(), warm.params(), warm.masks(), modules, warm.provenance());
+        Map<String, String> growth = new LinkedHashMap<>(plan.optionsFor("trainer", plan.trainer()).values());
+        growth.put("l1", String.valueOf(plan.growL1()));
+        growth.put("l1Scope", "inter");
+        growth.put("l1Growth", "constant");
+        listener.stageStarted("train", 0, plan.rounds());
+        return timings.time("train", () -> train(clustered, plan.denseEpochs() - 1, plan.learningRate(), 0, "grow",
+                new PluginOptions(plan.trainer(), growth)));
     }
 
     /** Pruning rounds from a trained dense checkpoint (the bench shares one dense model across methods). */
@@ -86,12 +104,16 @@ public final class PruningPipeline {
             final int round = r;
             Timings roundTime = new Timings();
             Checkpoint in = current;
-            listener.stageStarted("cluster", r, sparsities.length);
-            ModuleMap modules = timed(roundTime, "cluster", () -> clusterer.cluster(in, data,
-                    plan.optionsFor("clusterer", plan.clusterer()), Seeds.derive(plan.seed(), "cluster", round)));
-            Checkpoint clustered = in.derive(in.id(), in.params(), in.masks(), modules, in.provenance());
+            Checkpoint clustered = in;
+            if (clusterThisRound(r, in)) {
+                listener.stageStarted("cluster", r, sparsities.length);
+                ModuleMap modules = timed(roundTime, "cluster", () -> clusterer.cluster(in, data,
+                        plan.optionsFor("clusterer", plan.clusterer()), Seeds.derive(plan.seed(), "cluster", round)));
+                clustered = in.derive(in.id(), in.params(), in.masks(), modules, in.provenance());
+            }
+            final Checkpoint withModules = clustered;
             listener.stageStarted("score", r, sparsities.length);
-            Saliency saliency = timed(roundTime, "score", () -> scorer.score(clustered, data,
+            Saliency saliency = timed(roundTime, "score", () -> scorer.score(withModules, data,
                     plan.optionsFor("scorer", plan.scorer()), Seeds.derive(plan.seed(), "score", round)));
             listener.stageStarted("prune", r, sparsities.length);
             double target = sparsities[r - 1];
@@ -99,14 +121,14 @@ public final class PruningPipeline {
                 PluginOptions po = plan.optionsFor("pruner", plan.pruner());
                 PruneRequest request = new PruneRequest(target, po, Plugins.get(Allocator.class, plan.allocation()),
                         plan.optionsFor("allocation", plan.allocation()), round);
-                Map<String, Mask> masks = pruner.prune(clustered, saliency, request);
+                Map<String, Mask> masks = pruner.prune(withModules, saliency, request);
                 Map<String, String> opts = new LinkedHashMap<>(po.values());
                 opts.put("sparsity", String.valueOf(target));
                 opts.put("scorer", scorer.name());
                 opts.put("clusterer", clusterer.name());
                 opts.put("allocation", plan.allocation());
-                return Checkpoints.applyMasks(clustered, masks,
-                        Checkpoints.next(clustered, "prune", new PluginRef("prune", pruner.name(), opts), round));
+                return Checkpoints.applyMasks(withModules, masks,
+                        Checkpoints.next(withModules, "prune", new PluginRef("prune", pruner.name(), opts), round));
             });
             listener.stageStarted("fine-tune", r, sparsities.length);
             current = timed(roundTime, "fine-tune",
@@ -119,14 +141,34 @@ public final class PruningPipeline {
                 (System.nanoTime() - t0) / 1e9);
     }
 
+    /**
+     * Modules are built in round 1 (unless they were grown during dense training) and again every
+     * {@code reclusterEvery} rounds when that is set.
+     */
+    private boolean clusterThisRound(int round, Checkpoint in) {
+        if (round == 1) {
+            return in.modules().isEmpty() || !plan.growModules();
+        }
+        return plan.reclusterEvery() > 0 && (round - 1) % plan.reclusterEvery() == 0;
+    }
+
     private <T> T timed(Timings round, String stage, java.util.function.Supplier<T> work) {
         return timings.time(stage, () -> round.time(stage, work));
     }
 
+    /** Dense training never carries the fine-tuning penalty, so every method shares one dense model. */
     private Checkpoint train(Checkpoint start, int epochs, double lr, int round, String stage) {
+        Map<String, String> opts = new LinkedHashMap<>(plan.optionsFor("trainer", plan.trainer()).values());
+        if (round == 0) {
+            opts.keySet().removeIf(k -> k.startsWith("l1"));
+        }
+        return train(start, epochs, lr, round, stage, new PluginOptions(plan.trainer(), opts));
+    }
+
+    private Checkpoint train(Checkpoint start, int epochs, double lr, int round, String stage, PluginOptions options) {
         Trainer trainer = Plugins.get(Trainer.class, plan.trainer());
         TrainRequest req = new TrainRequest(epochs, plan.batchSize(), lr, Seeds.derive(plan.seed(), stage, round),
-                round, scheduledRounds, stage, plan.optionsFor("trainer", plan.trainer()),
+                round, scheduledRounds, stage, options,
                 i -> listener.iterationDone(++iterations, totalIterations));
         return trainer.train(start, data, req);
     }

@@ -40,6 +40,10 @@ import java.util.Map;
  * @param batchSize            minibatch size
  * @param learningRate         dense learning rate
  * @param fineTuneLearningRate fine-tuning learning rate
+ * @param reclusterEvery       build the modules again every N rounds (0: once, in round 1)
+ * @param growModules          fix the module map after one dense epoch and grow it with an L1
+ *                             penalty on inter-module weights for the rest of dense training
+ * @param growL1               that penalty's λ
  * @param milestones           sparsities the schedule must hit exactly on its way (the bench records them)
  * @param options              plugin options by stage ({@code trainer}, {@code scorer}, …)
  */
@@ -48,7 +52,7 @@ public record PruningPlan(String method, String dataset, String arch, long seed,
         String trainer, String clusterer, String scorer, String pruner, String allocation, String schedule,
         List<String> evaluators,
         int rounds, int denseEpochs, int fineTuneEpochs, int batchSize, double learningRate,
-        double fineTuneLearningRate, List<Double> milestones, Map<String, Map<String, String>> options) {
+        double fineTuneLearningRate, int reclusterEvery, boolean growModules, double growL1, List<Double> milestones, Map<String, Map<String, String>> options) {
 
     public PruningPlan {
         evaluators = List.copyOf(evaluators);
@@ -56,6 +60,16 @@ public record PruningPlan(String method, String dataset, String arch, long seed,
         options = options == null ? Map.of() : Map.copyOf(options);
         validate(dataset, arch, targetSparsity, rounds, denseEpochs, fineTuneEpochs, batchSize, learningRate,
                 fineTuneLearningRate, milestones);
+        if (reclusterEvery < 0) {
+            throw new InvalidInputException("reclusterEvery must be >= 0, got " + reclusterEvery);
+        }
+        if (growModules && (denseEpochs < 2 || "none".equals(clusterer))) {
+            throw new InvalidInputException("growModules needs denseEpochs >= 2 and a clusterer other than none, got "
+                    + "denseEpochs=" + denseEpochs + ", clusterer=" + clusterer);
+        }
+        if (!(growL1 >= 0)) {
+            throw new InvalidInputException("growL1 must be >= 0, got " + growL1);
+        }
         Plugins.get(Trainer.class, trainer);
         Plugins.get(Clusterer.class, clusterer);
         Plugins.get(Scorer.class, scorer);
