@@ -16,8 +16,8 @@ import picocli.CommandLine.Option;
 
 /** Methods side by side at several sparsities and seeds. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Compare methods at several sparsities over several seeds (one dense model per seed, shared",
-            "by all methods). Writes bench.csv, bench.md (mean ± std) and bench.png to --out."})
+        description = "Compare methods at several sparsities over several seeds (one dense model per seed, shared "
+            + "by all methods). Writes bench.csv, bench.md (mean ± std) and bench.png to --out.")
 final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--methods", defaultValue = "gmp,random", description = "comma-separated method presets (default ${DEFAULT-VALUE})")
@@ -44,6 +44,7 @@ final class BenchCommand implements Callable<Integer> {
         List<String> m = Arrays.stream(methods.split(",")).map(String::trim).toList();
         m.forEach(Methods::preset);
         List<Double> levels = PlanOptions.parseSparsities(sparsities);
+        OutputDirectory.check(out);
         if (seeds < 1) {
             throw new io.crespr.shared.InvalidInputException("--seeds must be >= 1, got " + seeds);
         }

@@ -45,7 +45,29 @@ final class CheckpointCommand implements Runnable {
                         p.size(), m == null ? "" : String.format(Locale.ROOT, ", sparsity %.6f", m.sparsity()));
             }
             System.out.printf(Locale.ROOT, "  total sparsity %.6f, modules %d%n", c.sparsity(), c.modules().k());
-            System.out.println("  provenance: " + c.provenance());
+            var p = c.provenance();
+            System.out.printf(Locale.ROOT, "  made by stage %s, round %d, from %s; dataset %s, seed %d, %s%n", p.stage(),
+                    p.round(), p.parentId() == null ? "a fresh network" : "checkpoint " + p.parentId(), p.dataset(),
+                    p.seed(), p.createdAt());
+            System.out.println("  versions: " + p.versions());
+            // Consecutive identical steps (one per round) print once with a count.
+            String previous = null;
+            int repeat = 0;
+            for (var ref : p.plugins()) {
+                String line = ref.stage() + " " + ref.name() + " " + ref.options();
+                if (line.equals(previous)) {
+                    repeat++;
+                    continue;
+                }
+                if (previous != null) {
+                    System.out.println("    " + previous + (repeat > 1 ? "  ×" + repeat : ""));
+                }
+                previous = line;
+                repeat = 1;
+            }
+            if (previous != null) {
+                System.out.println("    " + previous + (repeat > 1 ? "  ×" + repeat : ""));
+            }
             return 0;
         }
     }

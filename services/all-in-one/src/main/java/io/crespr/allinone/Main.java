@@ -23,6 +23,14 @@ public final class Main implements Runnable {
     public static int execute(String... args) {
         System.setProperty("java.awt.headless", "true");
         CommandLine cl = new CommandLine(new Main());
+        // A flag that does not parse is bad input like any other: one line and a pointer to --help.
+        cl.setParameterExceptionHandler((ex, given) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("error: " + ex.getMessage().lines().findFirst().orElse("")
+                    + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+            err.flush();
+            return 2;
+        });
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             PrintWriter err = line.getErr();
             Throwable t = ex;

@@ -124,10 +124,17 @@ final class PlanOptions {
     }
 
     static List<Double> parseSparsities(String csv) {
+        List<Double> levels;
         try {
-            return Arrays.stream(csv.split(",")).map(String::trim).map(Double::parseDouble).toList();
+            levels = Arrays.stream(csv.split(",")).map(String::trim).map(Double::parseDouble).toList();
         } catch (NumberFormatException e) {
             throw new InvalidInputException("--sparsities must be a comma-separated list of numbers, got '" + csv + "'");
         }
+        for (double l : levels) {
+            if (!(l > 0 && l < 1)) {
+                throw new InvalidInputException("--sparsities must lie in (0, 1), got " + l);
+            }
+        }
+        return levels;
     }
 }

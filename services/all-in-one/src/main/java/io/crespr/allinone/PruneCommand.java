@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
 
 /** Trains a dense model and prunes it, all stages in this process. */
 @Command(name = "prune", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train a dense network, prune it to the target sparsity with masked fine-tuning between rounds,",
-            "and write result.json, report.md, accuracy.png, pruned.ckpt and dense.ckpt to --out."})
+        description = "Train a dense network, prune it to the target sparsity with masked fine-tuning between "
+            + "rounds, and write result.json, report.md, accuracy.png, pruned.ckpt and dense.ckpt to --out.")
 final class PruneCommand implements Callable<Integer> {
 
     @Option(names = "--method", description = "method preset: gmp (default), random")
@@ -47,6 +47,7 @@ final class PruneCommand implements Callable<Integer> {
         extra.put("targetSparsity", targetSparsity);
         extra.put("seed", seed);
         PruningPlan plan = planOptions.plan(extra);
+        OutputDirectory.check(out);
         Path dataDir = planOptions.dataDir != null ? planOptions.dataDir : Datasets.defaultDataDir();
         DataSplit data = Datasets.load(plan.dataset(), dataDir, plan.seed());
         System.out.printf(Locale.ROOT, "%s on %s (%d train / %d validation / %d test), %s, target %.4f, seed %d%n",

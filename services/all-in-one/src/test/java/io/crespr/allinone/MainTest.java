@@ -65,7 +65,17 @@ class MainTest {
                 Arguments.of(List.of("--scorer", "taylor"), "error: unknown scorer plugin 'taylor'; known: magnitude, random"),
                 Arguments.of(List.of("--method", "obs2"), "error: unknown method 'obs2'; known: gmp, gmp-l1, lamp, obd, obs, crespr, layer-matched, random"),
                 Arguments.of(List.of("--dataset", "imagenet"), "error: unknown dataset 'imagenet'; known: mnist-mini"),
-                Arguments.of(List.of("--option", "pruner"), "error: --option must look like STAGE.KEY=VALUE, got 'pruner'"));
+                Arguments.of(List.of("--option", "pruner"), "error: --option must look like STAGE.KEY=VALUE, got 'pruner'"),
+                Arguments.of(List.of("--option", "prune.maxLast=0.5"), "error: options for unknown stage 'prune'; known: "
+                        + "trainer, clusterer, scorer, pruner, allocation, schedule, evaluator"),
+                Arguments.of(List.of("--option", "allocation.bogus=1"),
+                        "error: unknown option 'bogus' for uniform; known: maxLast"),
+                Arguments.of(List.of("--option", "allocation.maxLast=1.5"),
+                        "error: uniform option maxLast must be in [0, 1], got 1.5"),
+                Arguments.of(List.of("--trainer", "sgd", "--option", "trainer.momentum=zzz"),
+                        "error: sgd option momentum must be a number, got 'zzz'"),
+                Arguments.of(List.of("--target-sparsity", "abc"),
+                        "error: Invalid value for option '--target-sparsity': 'abc' is not a double (see 'crespr prune --help')"));
     }
 
     @ParameterizedTest
@@ -78,6 +88,15 @@ class MainTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err().strip()).startsWith(message).doesNotContain("\n").doesNotContain("Exception");
         assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void anOutputPathThatIsAFileFailsBeforeAnyWork(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("afile"), "x");
+        Run r = run("prune", "--quiet", "--dense-epochs", "50", "--out", file.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("error: --out " + file + " exists and is not a directory");
+        assertThat(r.out()).isEmpty();
     }
 
     @Test

@@ -17,8 +17,16 @@ public final class Checkpoints {
 
     /** A new network of {@code arch} with seeded weights, no masks, no modules. */
     public static Checkpoint init(Architecture arch, Networks.Io io, String dataset, long seed) {
-        MultiLayerNetwork net = Networks.build(arch, io, seed, null);
-        Provenance p = new Provenance(null, "init", List.of(), dataset, seed, 0, Versions.current(),
+        return init(arch, io, dataset, seed, seed);
+    }
+
+    /**
+     * A new network whose weights come from {@code weightSeed} (a stream derived from the job's
+     * seed) while provenance records the job's own {@code planSeed}, the one a user can rerun.
+     */
+    public static Checkpoint init(Architecture arch, Networks.Io io, String dataset, long weightSeed, long planSeed) {
+        MultiLayerNetwork net = Networks.build(arch, io, weightSeed, null);
+        Provenance p = new Provenance(null, "init", List.of(), dataset, planSeed, 0, Versions.current(),
                 Instant.now().toString());
         return new Checkpoint(newId(), arch.spec(), Networks.params(net), Map.of(), ModuleMap.EMPTY, p);
     }

@@ -47,6 +47,14 @@ public final class Dl4jModels {
         }
         Architecture arch = architectureOf(net);
         List<ParamTensor> params = Networks.params(net);
+        for (ParamTensor p : params) {
+            for (int i = 0; i < p.size(); i++) {
+                if (!Float.isFinite(p.values()[i])) {
+                    throw new InvalidInputException("DL4J model " + zip.getFileName() + ": parameter " + p.name()
+                            + " has " + p.values()[i] + " at index " + i);
+                }
+            }
+        }
         Networks.Io io = Networks.io(arch, params);
         // The zip's layers matched by type; this also proves every parameter shape fits our build.
         Networks.setParams(Networks.build(arch, io, 0, null), params);

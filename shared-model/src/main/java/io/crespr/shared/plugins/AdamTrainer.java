@@ -15,6 +15,18 @@ public final class AdamTrainer implements Trainer {
     }
 
     @Override
+    public java.util.Set<String> optionNames() {
+        return java.util.Set.of("beta1", "beta2", "epsilon", "l1", "l1Growth", "l1Scope", "l1Inter");
+    }
+
+    @Override
+    public void checkOptions(io.crespr.shared.spi.PluginOptions options) {
+        Trainer.super.checkOptions(options);
+        updater(new io.crespr.shared.spi.TrainRequest(1, 1, 1e-3, 0, 0, 1, "check", options, null));
+        SparsityPenalty.checkSettings(options);
+    }
+
+    @Override
     public String description() {
         return "Adam (Kingma & Ba 2015) with masks enforced on gradient, optimizer state and weights";
     }

@@ -27,16 +27,24 @@ public final class ClusterRestrictedPruner implements Pruner {
     }
 
     @Override
+    public java.util.Set<String> optionNames() {
+        return java.util.Set.of("interBudget");
+    }
+
+    @Override
+    public void checkOptions(io.crespr.shared.spi.PluginOptions options) {
+        Pruner.super.checkOptions(options);
+        budget(options);
+    }
+
+    @Override
     public String description() {
         return "inter-module weights pruned first (option interBudget caps their share), then by saliency";
     }
 
     @Override
     public Map<String, Mask> prune(Checkpoint c, Saliency saliency, PruneRequest request) {
-        double budget = request.options().number("interBudget", 0.05);
-        if (!(budget >= 0 && budget <= 1)) {
-            throw new InvalidInputException("cluster-restricted option interBudget must be in [0, 1], got " + budget);
-        }
+        double budget = budget(request.options());
         if (c.modules().isEmpty()) {
             return new LayerwisePruner().prune(c, saliency, request);
         }
@@ -75,5 +83,13 @@ public final class ClusterRestrictedPruner implements Pruner {
             masks.put(w.name(), new Mask(w.name(), k));
         }
         return masks;
+    }
+
+    private static double budget(io.crespr.shared.spi.PluginOptions options) {
+        double budget = options.number("interBudget", 0.05);
+        if (!(budget >= 0 && budget <= 1)) {
+            throw new InvalidInputException("cluster-restricted option interBudget must be in [0, 1], got " + budget);
+        }
+        return budget;
     }
 }

@@ -16,6 +16,20 @@ public final class CubicSchedule implements Schedule {
     }
 
     @Override
+    public java.util.Set<String> optionNames() {
+        return java.util.Set.of("initial");
+    }
+
+    @Override
+    public void checkOptions(io.crespr.shared.spi.PluginOptions options) {
+        Schedule.super.checkOptions(options);
+        double i = options.number("initial", 0);
+        if (!(i >= 0 && i < 1)) {
+            throw new io.crespr.shared.InvalidInputException("cubic option initial must be in [0, 1), got " + i);
+        }
+    }
+
+    @Override
     public String description() {
         return "Zhu & Gupta (2017) cubic gradual schedule";
     }

@@ -21,6 +21,17 @@ public final class FixedAllocator implements Allocator {
     }
 
     @Override
+    public java.util.Set<String> optionNames() {
+        return java.util.Set.of("keep");
+    }
+
+    @Override
+    public void checkOptions(io.crespr.shared.spi.PluginOptions options) {
+        Allocator.super.checkOptions(options);
+        // the counts are checked against the network when it is pruned
+    }
+
+    @Override
     public String description() {
         return "per-layer kept counts given in the plan (option keep)";
     }

@@ -16,6 +16,20 @@ public final class SgdTrainer implements Trainer {
     }
 
     @Override
+    public java.util.Set<String> optionNames() {
+        return java.util.Set.of("momentum", "l1", "l1Growth", "l1Scope", "l1Inter");
+    }
+
+    @Override
+    public void checkOptions(io.crespr.shared.spi.PluginOptions options) {
+        Trainer.super.checkOptions(options);
+        if (options.number("momentum", 0) < 0) {
+            throw new io.crespr.shared.InvalidInputException("sgd option momentum must be >= 0, got " + options.number("momentum", 0));
+        }
+        SparsityPenalty.checkSettings(options);
+    }
+
+    @Override
     public String description() {
         return "stochastic gradient descent (option momentum for Nesterov) with masks enforced";
     }

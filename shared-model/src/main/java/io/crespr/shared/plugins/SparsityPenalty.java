@@ -30,29 +30,35 @@ final class SparsityPenalty {
         this.coefficients = coefficients;
     }
 
-    /** The penalty a request asks for, or {@code null} when it asks for none. */
-    static SparsityPenalty of(Checkpoint c, MultiLayerNetwork net, TrainRequest req) {
-        double l1 = req.options().number("l1", 0);
+    /** Checks the penalty options (the trainers call it before any work). */
+    static void checkSettings(io.crespr.shared.spi.PluginOptions o) {
+        double l1 = o.number("l1", 0);
         if (l1 < 0) {
             throw new InvalidInputException("trainer option l1 must be >= 0, got " + l1);
         }
-        if (l1 == 0) {
-            return null;
+        String growth = o.string("l1Growth", "linear");
+        if (!growth.equals("linear") && !growth.equals("constant")) {
+            throw new InvalidInputException("trainer option l1Growth must be linear or constant, got '" + growth + "'");
         }
-        String growth = req.options().string("l1Growth", "linear");
-        double lambda = switch (growth) {
-            case "linear" -> l1 * Math.min(1.0, (double) req.round() / Math.max(1, req.rounds()));
-            case "constant" -> l1;
-            default -> throw new InvalidInputException("trainer option l1Growth must be linear or constant, got '"
-                    + growth + "'");
-        };
+        String scope = o.string("l1Scope", "all");
+        if (!scope.equals("all") && !scope.equals("inter")) {
+            throw new InvalidInputException("trainer option l1Scope must be all or inter, got '" + scope + "'");
+        }
+        if (o.number("l1Inter", 1) < 0) {
+            throw new InvalidInputException("trainer option l1Inter must be >= 0, got " + o.number("l1Inter", 1));
+        }
+    }
+
+    /** The penalty a request asks for, or {@code null} when it asks for none. */
+    static SparsityPenalty of(Checkpoint c, MultiLayerNetwork net, TrainRequest req) {
+        checkSettings(req.options());
+        double l1 = req.options().number("l1", 0);
+        double lambda = req.options().string("l1Growth", "linear").equals("constant") ? l1
+                : l1 * Math.min(1.0, (double) req.round() / Math.max(1, req.rounds()));
         if (lambda == 0) {
             return null;
         }
         String scope = req.options().string("l1Scope", "all");
-        if (!scope.equals("all") && !scope.equals("inter")) {
-            throw new InvalidInputException("trainer option l1Scope must be all or inter, got '" + scope + "'");
-        }
         double inter = req.options().number("l1Inter", 1);
         boolean modules = !c.modules().isEmpty();
         Map<String, float[]> coef = new LinkedHashMap<>();

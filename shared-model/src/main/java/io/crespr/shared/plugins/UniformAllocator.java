@@ -19,13 +19,24 @@ public final class UniformAllocator implements Allocator {
     }
 
     @Override
+    public java.util.Set<String> optionNames() {
+        return java.util.Set.of("maxLast");
+    }
+
+    @Override
+    public void checkOptions(io.crespr.shared.spi.PluginOptions options) {
+        Allocator.super.checkOptions(options);
+        maxLast(options);
+    }
+
+    @Override
     public String description() {
         return "same sparsity in every layer (option maxLast caps the output layer)";
     }
 
     @Override
     public long[] keep(Checkpoint c, Saliency saliency, double target, PluginOptions options) {
-        double maxLast = options.number("maxLast", 1.0);
+        double maxLast = maxLast(options);
         List<ParamTensor> w = c.weights();
         long total = Allocations.keptTotal(c, target);
         double[] desired = new double[w.size()];
@@ -46,5 +57,13 @@ public final class UniformAllocator implements Allocator {
             return out;
         }
         return Allocations.exact(desired, cap, total);
+    }
+
+    private static double maxLast(PluginOptions options) {
+        double maxLast = options.number("maxLast", 1.0);
+        if (!(maxLast >= 0 && maxLast <= 1)) {
+            throw new io.crespr.shared.InvalidInputException("uniform option maxLast must be in [0, 1], got " + maxLast);
+        }
+        return maxLast;
     }
 }

@@ -130,7 +130,13 @@ public final class Bench {
                     matchedCounts = keptCountsByRound(r);
                 }
                 Map<String, Double> s = seconds.computeIfAbsent(method, k -> new LinkedHashMap<>());
-                r.stageSeconds().forEach((k, v) -> s.merge(k, v, Double::sum));
+                boolean sharedDense = !plan.growModules();
+                // The shared dense training is reported once, apart from the methods.
+                r.stageSeconds().forEach((k, v) -> {
+                    if (!(sharedDense && k.equals("train"))) {
+                        s.merge(k, v, Double::sum);
+                    }
+                });
                 for (double level : levels) {
                     RoundResult rr = r.at(level).orElseThrow();
                     rows.add(new Row(plan.dataset(), plan.arch(), method, level, seed, rr.testAccuracy(),

@@ -56,15 +56,23 @@ public final class Plans {
     /** Reads a plan file's settings (YAML or JSON; JSON is YAML). */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> readFile(Path file) {
+        String name = file.getFileName().toString();
+        if (!Files.exists(file)) {
+            throw new InvalidInputException("plan file " + file + " not found");
+        }
         try {
             Object o = YAML.readValue(Files.readAllBytes(file), Object.class);
             if (!(o instanceof Map)) {
-                throw new InvalidInputException("plan file " + file.getFileName() + " must hold a mapping of settings");
+                throw new InvalidInputException("plan file " + name + " must hold a mapping of settings");
             }
             return (Map<String, Object>) o;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            var at = e.getLocation();
+            throw new InvalidInputException("plan file " + name + " does not parse"
+                    + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()) + ": "
+                    + e.getOriginalMessage().lines().findFirst().orElse(""), e);
         } catch (IOException e) {
-            throw new InvalidInputException("plan file " + file.getFileName() + " cannot be read: "
-                    + e.getMessage().lines().findFirst().orElse(""), e);
+            throw new InvalidInputException("plan file " + name + " cannot be read: " + e, e);
         }
     }
 
@@ -96,6 +104,13 @@ public final class Plans {
                 }
             }
             Throwable c = e.getCause();
+            if (c instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException mi
+                    && !(c instanceof UnrecognizedPropertyException) && !mi.getPath().isEmpty()) {
+                String field = mi.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName()
+                        : String.valueOf(r.getIndex())).reduce((a, b) -> a + "." + b).orElse("?");
+                throw new InvalidInputException("plan setting " + field + " has the wrong type: "
+                        + mi.getOriginalMessage().lines().findFirst().orElse(""), e);
+            }
             if (c instanceof UnrecognizedPropertyException u) {
                 throw new InvalidInputException("unknown plan setting '" + u.getPropertyName() + "'; known: "
                         + String.join(", ", defaultsAndOptional()));

@@ -59,7 +59,7 @@ public final class PruningPipeline {
     public Checkpoint trainDense() {
         Architecture arch = Architecture.parse(plan.arch());
         Checkpoint init = Checkpoints.init(arch, new Networks.Io(data.inputShape(), data.numClasses()),
-                plan.dataset(), Seeds.derive(plan.seed(), "init", 0));
+                plan.dataset(), Seeds.derive(plan.seed(), "init", 0), plan.seed());
         listener.stageStarted("train", 0, plan.rounds());
         if (!plan.growModules()) {
             return timings.time("train", () -> train(init, plan.denseEpochs(), plan.learningRate(), 0, "train"));

@@ -70,17 +70,35 @@ public record PruningPlan(String method, String dataset, String arch, long seed,
         if (!(growL1 >= 0)) {
             throw new InvalidInputException("growL1 must be >= 0, got " + growL1);
         }
-        Plugins.get(Trainer.class, trainer);
-        Plugins.get(Clusterer.class, clusterer);
-        Plugins.get(Scorer.class, scorer);
-        Plugins.get(Pruner.class, pruner);
-        Plugins.get(Allocator.class, allocation);
-        Plugins.get(Schedule.class, schedule);
         if (evaluators.isEmpty()) {
             throw new InvalidInputException("evaluators must name at least one evaluate plugin; known: "
                     + String.join(", ", Plugins.names(Evaluator.class)));
         }
-        evaluators.forEach(e -> Plugins.get(Evaluator.class, e));
+        for (String stage : options.keySet()) {
+            if (!OPTION_STAGES.contains(stage)) {
+                throw new InvalidInputException("options for unknown stage '" + stage + "'; known: "
+                        + String.join(", ", OPTION_STAGES));
+            }
+        }
+        // Every plugin exists and accepts its options before any work starts.
+        check(Trainer.class, "trainer", trainer, options);
+        check(Clusterer.class, "clusterer", clusterer, options);
+        check(Scorer.class, "scorer", scorer, options);
+        check(Pruner.class, "pruner", pruner, options);
+        check(Allocator.class, "allocation", allocation, options);
+        check(Schedule.class, "schedule", schedule, options);
+        for (String e : evaluators) {
+            check(Evaluator.class, "evaluator", e, options);
+        }
+    }
+
+    /** The stage names plugin options are keyed by. */
+    public static final List<String> OPTION_STAGES = List.of("trainer", "clusterer", "scorer", "pruner", "allocation",
+            "schedule", "evaluator");
+
+    private static void check(Class<? extends io.crespr.shared.spi.Plugin> spi, String stage, String name,
+            Map<String, Map<String, String>> options) {
+        Plugins.get(spi, name).checkOptions(new PluginOptions(name, options.getOrDefault(stage, Map.of())));
     }
 
     private static void validate(String dataset, String arch, double target, int rounds, int denseEpochs,

@@ -48,12 +48,13 @@ class PlansTest {
     @Test
     void aPlanFileIsReadAndFlagsWin(@TempDir Path dir) throws Exception {
         Path yaml = dir.resolve("plan.yaml");
-        Files.writeString(yaml, "method: random\ntargetSparsity: 0.95\nrounds: 4\noptions:\n  pruner:\n    maxLast: '0.9'\n");
+        Files.writeString(yaml, "method: random\ntargetSparsity: 0.95\nrounds: 4\npruner: layerwise\n"
+                + "options:\n  allocation:\n    maxLast: '0.9'\n");
         PruningPlan p = Plans.build(Plans.readFile(yaml), Map.of("rounds", 6));
         assertThat(p.method()).isEqualTo("random");
         assertThat(p.targetSparsity()).isEqualTo(0.95);
         assertThat(p.rounds()).isEqualTo(6);
-        assertThat(p.optionsFor("pruner", "global").number("maxLast", 1)).isEqualTo(0.9);
+        assertThat(p.optionsFor("allocation", "uniform").number("maxLast", 1)).isEqualTo(0.9);
         Path json = dir.resolve("plan.json");
         Files.writeString(json, "{\"targetSparsity\": 0.5, \"dataset\": \"synthetic\"}");
         assertThat(Plans.build(Plans.readFile(json), null).dataset()).isEqualTo("synthetic");
