@@ -62,7 +62,7 @@ class MainTest {
                 Arguments.of(List.of("--target-sparsity", "-0.1"), "error: targetSparsity must be in [0, 1), got -0.1"),
                 Arguments.of(List.of("--arch", "mlp:3,x"),
                         "error: architecture 'mlp:3,x' does not parse: 'x' is not a layer width"),
-                Arguments.of(List.of("--scorer", "taylor"), "error: unknown scorer plugin 'taylor'; known: magnitude, random"),
+                Arguments.of(List.of("--scorer", "taylor"), "error: unknown scorer plugin 'taylor'; known: magnitude, obd, obs, random"),
                 Arguments.of(List.of("--method", "obs2"), "error: unknown method 'obs2'; known: gmp, gmp-l1, lamp, obd, obs, crespr, layer-matched, random"),
                 Arguments.of(List.of("--dataset", "imagenet"), "error: unknown dataset 'imagenet'; known: mnist-mini"),
                 Arguments.of(List.of("--option", "pruner"), "error: --option must look like STAGE.KEY=VALUE, got 'pruner'"),

@@ -97,6 +97,24 @@ public final class ModuleStructure {
         return out;
     }
 
+    /**
+     * The module of every column of weight array {@code l}'s input matrix: a dense layer's inputs
+     * (a channel's positions share its module after a convolution), a convolution's im2col patch
+     * columns (channel-major, so column {@code q} belongs to channel {@code q / (kh · kw)}).
+     */
+    public static int[] inputPartition(Checkpoint c, ModuleMap m, int l) {
+        ParamTensor w = c.weights().get(l);
+        int[] src = m.assignments().get(l);
+        long[] s = w.shape();
+        int columns = (int) (s.length == 4 ? s[1] * s[2] * s[3] : s[0]);
+        int per = columns / src.length;
+        int[] out = new int[columns];
+        for (int q = 0; q < columns; q++) {
+            out[q] = src[q / per];
+        }
+        return out;
+    }
+
     private static int join(int a, int b) {
         if (a == -1) {
             return b;

@@ -38,7 +38,7 @@ public final class Plans {
         d.put("pruner", "global");
         d.put("allocation", "uniform");
         d.put("schedule", "cubic");
-        d.put("evaluators", List.of("accuracy", "sparsity", "cost"));
+        d.put("evaluators", List.of("accuracy", "sparsity", "cost", "structure", "hessian-blocks"));
         d.put("rounds", 12);
         d.put("denseEpochs", 8);
         d.put("fineTuneEpochs", 1);

@@ -64,7 +64,7 @@ class PlansTest {
     void badSettingsNameTheFieldAndTheValue() {
         rejects("targetSparsity must be in [0, 1), got 1.2", "targetSparsity", 1.2);
         rejects("targetSparsity must be in [0, 1), got -0.5", "targetSparsity", -0.5);
-        rejects("unknown scorer plugin 'hessian'; known: magnitude, random", "scorer", "hessian");
+        rejects("unknown scorer plugin 'hessian'; known: magnitude, obd, obs, random", "scorer", "hessian");
         rejects("unknown method 'crespr2'; known: gmp, gmp-l1, lamp, obd, obs, crespr, layer-matched, random", "method", "crespr2");
         rejects("unknown dataset 'cifar'; known: mnist-mini, mnist, fashion-mnist, synthetic", "dataset", "cifar");
         rejects("architecture 'mlp:10,,3' does not parse: '' is not a layer width (expected mlp:W1,W2,… with positive integers)",

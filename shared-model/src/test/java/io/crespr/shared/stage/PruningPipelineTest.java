@@ -55,4 +55,24 @@ class PruningPipelineTest {
         assertThat(b.pruned().params()).isEqualTo(a.pruned().params());
         assertThat(b.pruned().masks()).isEqualTo(a.pruned().masks());
     }
+
+    @Test
+    void cresprOnThePlantedTaskKeepsDenseAccuracyAtNinetyFivePercentAndRandomDoesNot() {
+        Map<String, Object> s = new java.util.HashMap<>(Map.of("arch", "mlp:32,16", "targetSparsity", 0.95,
+                "seed", 1L));
+        Map<String, Object> crespr = new java.util.HashMap<>(s);
+        crespr.put("method", "crespr");
+        crespr.put("options", Map.of("clusterer", Map.of("k", "3")));
+        PruningResult modular = run("synthetic", crespr);
+        Map<String, Object> random = new java.util.HashMap<>(s);
+        random.put("method", "random");
+        PruningResult control = run("synthetic", random);
+        double dense = modular.denseRound().testAccuracy();
+        assertThat(modular.last().testAccuracy()).as("crespr at 0.95").isGreaterThanOrEqualTo(dense - 0.02);
+        assertThat(control.last().testAccuracy()).as("random at 0.95").isLessThan(dense - 0.02);
+        // the modules span the network and hold most surviving weights
+        assertThat(modular.pruned().modules().k()).isEqualTo(3);
+        assertThat(io.crespr.shared.model.ModuleStructure.spanningModules(modular.pruned().modules())).hasSize(3);
+        assertThat((Double) modular.last().metrics().get("intraModuleSurvivorShare")).isGreaterThan(0.9);
+    }
 }
