@@ -62,39 +62,47 @@ public final class ModuleStructure {
         ParamTensor w = c.weights().get(l);
         int[] src = m.assignments().get(l);
         int[] dst = m.assignments().get(l + 1);
-        long[] s = w.shape();
         int[] out = new int[w.size()];
+        forEachWeight(w, src.length, (i, source, target) -> out[i] = join(src[source], dst[target]));
+        return out;
+    }
+
+    /** Receives one weight: its index in the row-major values and the nodes it joins. */
+    @FunctionalInterface
+    public interface WeightVisitor {
+        void visit(int index, int sourceNode, int targetNode);
+    }
+
+    /**
+     * Visits every weight of a weight array with the node layers it joins: a dense {@code [nIn, nOut]}
+     * (index {@code q·nOut + j}; {@code q / (nIn / sourceNodes)} is the source node, so a
+     * channel's positions after a convolution share it) or a convolution {@code [nOut, nIn, kh, kw]}
+     * (channels as nodes).
+     */
+    public static void forEachWeight(ParamTensor w, int sourceNodes, WeightVisitor visitor) {
+        long[] s = w.shape();
         if (s.length == 2) {
             int nIn = (int) s[0];
             int nOut = (int) s[1];
-            int perSource = nIn / src.length;
-            if (perSource * src.length != nIn) {
-                throw new InvalidInputException(w.name() + ": " + nIn + " inputs do not split into " + src.length
+            int perSource = nIn / sourceNodes;
+            if (perSource * sourceNodes != nIn) {
+                throw new InvalidInputException(w.name() + ": " + nIn + " inputs do not split into " + sourceNodes
                         + " source nodes");
             }
             for (int q = 0; q < nIn; q++) {
-                int a = src[q / perSource];
                 for (int j = 0; j < nOut; j++) {
-                    out[q * nOut + j] = join(a, dst[j]);
+                    visitor.visit(q * nOut + j, q / perSource, j);
                 }
             }
         } else if (s.length == 4) {
-            int nOut = (int) s[0];
             int nIn = (int) s[1];
             int kernel = (int) (s[2] * s[3]);
-            for (int o = 0; o < nOut; o++) {
-                for (int i = 0; i < nIn; i++) {
-                    int mod = join(src[i], dst[o]);
-                    int base = (o * nIn + i) * kernel;
-                    for (int t = 0; t < kernel; t++) {
-                        out[base + t] = mod;
-                    }
-                }
+            for (int i = 0; i < w.size(); i++) {
+                visitor.visit(i, (i / kernel) % nIn, i / (kernel * nIn));
             }
         } else {
             throw new InvalidInputException(w.name() + ": unsupported weight rank " + s.length);
         }
-        return out;
     }
 
     /**

@@ -96,30 +96,17 @@ public final class StructureEvaluator implements Evaluator {
         return out;
     }
 
-    private interface Edge {
-        void accept(int src, int dst);
-    }
-
     /** Every non-zero weight as an edge between node indices (channels for convolutions). */
     private static void edges(ParamTensor w, int sourceNodes, Edge edge) {
-        long[] s = w.shape();
         float[] v = w.values();
-        if (s.length == 2) {
-            int nOut = (int) s[1];
-            int per = (int) (s[0] / sourceNodes);
-            for (int i = 0; i < v.length; i++) {
-                if (v[i] != 0f) {
-                    edge.accept((i / nOut) / per, i % nOut);
-                }
+        ModuleStructure.forEachWeight(w, sourceNodes, (i, src, dst) -> {
+            if (v[i] != 0f) {
+                edge.accept(src, dst);
             }
-        } else {
-            int kernel = (int) (s[2] * s[3]);
-            int nIn = (int) s[1];
-            for (int i = 0; i < v.length; i++) {
-                if (v[i] != 0f) {
-                    edge.accept((i / kernel) % nIn, i / (kernel * nIn));
-                }
-            }
-        }
+        });
+    }
+
+    private interface Edge {
+        void accept(int src, int dst);
     }
 }

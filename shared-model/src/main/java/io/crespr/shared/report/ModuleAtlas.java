@@ -220,27 +220,17 @@ public final class ModuleAtlas {
         for (int l = 0; l < weights.size(); l++) {
             int[] module = ModuleStructure.moduleOfWeights(c, m, l);
             ParamTensor w = weights.get(l);
-            long[] s = w.shape();
             int x0 = x(l, columns, width);
             int x1 = x(l + 1, columns, width);
-            for (int i = 0; i < w.size(); i++) {
+            final int layer = l;
+            ModuleStructure.forEachWeight(w, sizes[l], (i, src, dst) -> {
                 if (w.values()[i] == 0f) {
-                    continue;
-                }
-                int src;
-                int dst;
-                if (s.length == 2) {
-                    src = (int) ((i / s[1]) / (s[0] / sizes[l]));
-                    dst = (int) (i % s[1]);
-                } else {
-                    int kernel = (int) (s[2] * s[3]);
-                    dst = (int) (i / (s[1] * kernel));
-                    src = (int) ((i / kernel) % s[1]);
+                    return;
                 }
                 Color col = colour(module[i]);
                 g.setColor(new Color(col.getRed(), col.getGreen(), col.getBlue(), module[i] < 0 ? 60 : 110));
-                g.drawLine(x0, (int) ys[l][src], x1, (int) ys[l + 1][dst]);
-            }
+                g.drawLine(x0, (int) ys[layer][src], x1, (int) ys[layer + 1][dst]);
+            });
         }
         for (int l = 0; l < columns; l++) {
             int x = x(l, columns, width);
