@@ -28,10 +28,10 @@ final class PlanOptions {
     @Option(names = "--trainer", description = "train plugin (adam, sgd)")
     String trainer;
 
-    @Option(names = "--clusterer", description = "cluster plugin")
+    @Option(names = "--clusterer", description = "cluster plugin (none, class-anchored, spectral)")
     String clusterer;
 
-    @Option(names = "--scorer", description = "score plugin (magnitude, random, …)")
+    @Option(names = "--scorer", description = "score plugin (magnitude, random, obd, obs)")
     String scorer;
 
     @Option(names = "--pruner", description = "prune plugin (global, layerwise, cluster-restricted)")

@@ -22,8 +22,11 @@ final class PluginsCommand implements Runnable {
     public void run() {
         for (Class<? extends Plugin> spi : List.of(Trainer.class, Clusterer.class, Scorer.class, Pruner.class,
                 Allocator.class, Schedule.class, Evaluator.class)) {
-            System.out.println(Plugins.stageName(spi) + ":");
-            Plugins.all(spi).values().forEach(p -> System.out.printf("  %-12s %s%n", p.name(), p.description()));
+            // Headings are the plan keys and --option prefixes.
+            System.out.println((spi == Allocator.class ? "allocation" : Plugins.stageName(spi)) + ":");
+            Plugins.all(spi).values().forEach(p -> System.out.printf("  %-18s %s%s%n", p.name(), p.description(),
+                    p.optionNames().isEmpty() ? "" : " [options: " + String.join(", ",
+                            new java.util.TreeSet<>(p.optionNames())) + "]"));
         }
         System.out.println("methods: " + String.join(", ", Methods.names()));
     }

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
             + "rounds, and write result.json, report.md, accuracy.png, pruned.ckpt and dense.ckpt to --out.")
 final class PruneCommand implements Callable<Integer> {
 
-    @Option(names = "--method", description = "method preset: gmp (default), random")
+    @Option(names = "--method", description = "method preset: gmp (default), gmp-l1, lamp, obd, obs, crespr, layer-matched, random")
     String method;
 
     @Option(names = "--target-sparsity", description = "share of weights to prune, in [0, 1) (default 0.9)")

@@ -149,7 +149,8 @@ public final class ModuleAtlas {
         StringBuilder sb = new StringBuilder("\n## Modules\n\n");
         sb.append("k = ").append(c.modules().k()).append(". Units per node layer (inputs, hidden…, classes); classes held; ")
                 .append("share of each class's logit that flows through the module's last hidden units (test set).\n\n");
-        sb.append("| module | units per layer | classes | logit share per class |\n|---:|---|---|---|\n");
+        sb.append("| module | units per layer | classes | logit share per class |")
+                .append(image ? " inputs it reads |\n|---:|---|---|---|---|\n" : "\n|---:|---|---|---|\n");
         for (Module mod : modules) {
             StringBuilder shares = new StringBuilder();
             for (int cl = 0; cl < mod.logitShare().length; cl++) {
@@ -157,12 +158,13 @@ public final class ModuleAtlas {
                         .append(String.format(Locale.ROOT, "%.2f", mod.logitShare()[cl]));
             }
             sb.append("| ").append(mod.id()).append(" | ").append(java.util.Arrays.toString(mod.unitsPerLayer()))
-                    .append(" | ").append(mod.classes()).append(" | ").append(shares).append(" |\n");
+                    .append(" | ").append(mod.classes()).append(" | ").append(shares).append(" |");
             if (image) {
                 String file = "module-" + mod.id() + "-inputs.png";
                 heatMap(mod.inputMass(), shape[1], colour(mod.id()), dir.resolve(file));
-                sb.append("\n![inputs read by module ").append(mod.id()).append("](").append(file).append(")\n\n");
+                sb.append(" ![inputs read by module ").append(mod.id()).append("](").append(file).append(") |");
             }
+            sb.append('\n');
         }
         networkFigure(c, dir.resolve("network.png"));
         sb.append("\n![the pruned network, modules as colours](network.png)\n");

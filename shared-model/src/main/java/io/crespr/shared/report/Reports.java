@@ -24,9 +24,11 @@ public final class Reports {
                 p.seed()));
         sb.append("Plugins: trainer `").append(p.trainer()).append("`, clusterer `").append(p.clusterer())
                 .append("`, scorer `").append(p.scorer()).append("`, pruner `").append(p.pruner())
+                .append("`, allocation `").append(p.allocation())
                 .append("`, schedule `").append(p.schedule()).append("`; ").append(p.rounds())
                 .append(" rounds, ").append(p.denseEpochs()).append(" dense epochs, ").append(p.fineTuneEpochs())
-                .append(" fine-tuning epoch(s) per round, batch ").append(p.batchSize()).append(".\n\n");
+                .append(" fine-tuning epoch(s) per round, batch ").append(p.batchSize()).append(".")
+                .append(p.options().isEmpty() ? "" : " Options: " + p.options() + ".").append("\n\n");
         sb.append("## Rounds\n\n| round | scheduled | sparsity | test acc. % | val. acc. % | worst class recall | non-zero params | FLOPs/sample |\n");
         sb.append("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         row(sb, r.denseRound());
@@ -35,6 +37,22 @@ public final class Reports {
         if (r.last().metrics().get("layerSparsity") instanceof Map<?, ?> layers) {
             layers.forEach((k, v) -> sb.append("| ").append(k).append(" | ")
                     .append(String.format(Locale.ROOT, "%.6f", ((Number) v).doubleValue())).append(" |\n"));
+        }
+        Map<String, Object> last = r.last().metrics();
+        sb.append("\n## Structure (final)\n\n");
+        sb.append("- connected hidden units per layer: ").append(last.getOrDefault("connectedUnits", "–")).append('\n');
+        if (last.containsKey("intraModuleSurvivorShare")) {
+            sb.append(String.format(Locale.ROOT, "- intra-module share of surviving weights %.3f, inter-module |w| share %.3f, n-cut %.3f%n",
+                    last.get("intraModuleSurvivorShare"), last.get("interModuleMassShare"), last.get("nCut")));
+        }
+        if (last.get("hessianOffBlockShare") instanceof Map<?, ?> hob) {
+            sb.append("- off-block share of each layer's Hessian, modules vs random partitions of equal sizes: ");
+            hob.forEach((k, v) -> {
+                Map<?, ?> x = (Map<?, ?>) v;
+                sb.append(String.format(Locale.ROOT, "%s %.3f vs %.3f ± %.3f; ", k, x.get("observed"), x.get("randomMean"),
+                        x.get("randomStd")));
+            });
+            sb.append("damped: ").append(last.get("hessianDamped")).append('\n');
         }
         sb.append("\n## Wall time (s)\n\n| stage | seconds |\n|---|---:|\n");
         r.stageSeconds().forEach((k, v) -> sb.append("| ").append(k).append(" | ")
