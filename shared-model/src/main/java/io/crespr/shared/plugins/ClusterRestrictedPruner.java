@@ -57,21 +57,17 @@ public final class ClusterRestrictedPruner implements Pruner {
             boolean[] k = c.mask(w.name()).keep().clone();
             int[] module = ModuleStructure.moduleOfWeights(c, c.modules(), l);
             float[] s = Pruning.saliencyOf(saliency, w);
-            long interAllowed = (long) Math.floor(budget * keep[l]);
+            // One pass: the surviving inter-module weights, and how many of each kind survive.
+            boolean[] inter = new boolean[k.length];
             long intra = 0;
+            long interKept = 0;
             for (int i = 0; i < k.length; i++) {
+                inter[i] = k[i] && module[i] < 0;
+                interKept += inter[i] ? 1 : 0;
                 intra += k[i] && module[i] >= 0 ? 1 : 0;
             }
             // When the modules hold fewer weights than the budget, the best inter-module ones fill the rest.
-            interAllowed = Math.max(interAllowed, keep[l] - intra);
-            boolean[] inter = new boolean[k.length];
-            for (int i = 0; i < k.length; i++) {
-                inter[i] = k[i] && module[i] < 0;
-            }
-            long interKept = 0;
-            for (boolean b : inter) {
-                interKept += b ? 1 : 0;
-            }
+            long interAllowed = Math.max((long) Math.floor(budget * keep[l]), keep[l] - intra);
             // First cut the inter-module weights down to the budget, then rank everything left.
             Pruning.pruneWithin(inter, s, inter.length - Math.min(interAllowed, interKept));
             for (int i = 0; i < k.length; i++) {
