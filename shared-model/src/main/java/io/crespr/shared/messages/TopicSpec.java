@@ -32,6 +32,11 @@ public record TopicSpec<V>(String name, String key, Class<V> valueType, Kind kin
         return kind == Kind.STATUS;
     }
 
+    /** Whether a stage service consumes it, and so has a dead-letter topic for it. */
+    public boolean consumedByStages() {
+        return kind == Kind.REQUESTS || kind == Kind.CHECKPOINTS;
+    }
+
     /** {@code <name>.dlt}, where records this topic's consumer cannot process go. */
     public String deadLetterTopic() {
         return name + DEAD_LETTER_SUFFIX;

@@ -1,0 +1,39 @@
+package io.crespr.runtime;
+
+import io.crespr.shared.messages.KafkaLimits;
+import io.micronaut.context.ApplicationContextBuilder;
+import io.micronaut.context.ApplicationContextConfigurer;
+import io.micronaut.context.annotation.ContextConfigurer;
+import io.micronaut.context.env.PropertySource;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Defaults every stage service's context gets, whatever {@code application.yml} is first on the
+ * classpath (several services share one classpath in the one-JVM mode, and their
+ * {@code application.yml} files do not merge): the consumer side of the size limit, and a poll
+ * interval long enough for a stage's work. Any setting here can be overridden in configuration.
+ */
+@ContextConfigurer
+public class PipelineDefaults implements ApplicationContextConfigurer {
+
+    /** Lower than every file and environment source, so those win. */
+    private static final int ORDER = Integer.MIN_VALUE + 1000;
+
+    @Override
+    public void configure(ApplicationContextBuilder builder) {
+        builder.propertySources(PropertySource.of("crespr-pipeline-defaults", properties(), ORDER));
+    }
+
+    /** The defaults as properties. */
+    public static Map<String, Object> properties() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        String max = "${crespr.max-message-bytes:" + KafkaLimits.DEFAULT_MAX_MESSAGE_BYTES + "}";
+        m.put("kafka.consumers.default.max.partition.fetch.bytes", max);
+        m.put("kafka.consumers.default.fetch.max.bytes", "${crespr.max-fetch-bytes:52428800}");
+        // Dense training of a large model can take many minutes between two polls.
+        m.put("kafka.consumers.default.max.poll.interval.ms", "3600000");
+        m.put("kafka.consumers.default.auto.offset.reset", "earliest");
+        return m;
+    }
+}

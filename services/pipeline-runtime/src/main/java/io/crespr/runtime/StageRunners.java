@@ -1,0 +1,33 @@
+package io.crespr.runtime;
+
+import io.crespr.shared.streaming.StageHandler;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Makes the {@link StageRunner} of each listener method and closes them all on shutdown. */
+@Singleton
+public class StageRunners {
+
+    private final KafkaClientProperties kafka;
+    private final StatusPublisher status;
+    private final List<StageRunner> runners = new CopyOnWriteArrayList<>();
+
+    public StageRunners(KafkaClientProperties kafka, StatusPublisher status) {
+        this.kafka = kafka;
+        this.status = status;
+    }
+
+    /** A runner with its own transactional producer, for one consumer thread. */
+    public StageRunner create(StageHandler handler) {
+        StageRunner r = new StageRunner(handler, kafka.producer(), status);
+        runners.add(r);
+        return r;
+    }
+
+    @PreDestroy
+    void close() {
+        runners.forEach(StageRunner::close);
+    }
+}
