@@ -67,7 +67,7 @@ final class PruneCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void print(RoundResult r) {
+    static void print(RoundResult r) {
         System.out.printf(Locale.ROOT, "%5d  %9.4f  %9.6f  %8.2f%n", r.round(), r.scheduledSparsity(), r.sparsity(),
                 100 * r.testAccuracy());
     }

@@ -143,6 +143,16 @@ public final class StageRunner implements AutoCloseable {
         }
     }
 
+    /** Creates and registers the transactional producer now, so the first record does not wait for it. */
+    public synchronized void warmUp() {
+        try {
+            producer();
+        } catch (RuntimeException e) {
+            LOG.warn("{}: transactional producer not ready yet ({}); retrying with the first record", handler.stage(),
+                    e.toString());
+        }
+    }
+
     private KafkaProducer<String, byte[]> producer() {
         if (producer == null) {
             Map<String, Object> p = new HashMap<>(producerProps);

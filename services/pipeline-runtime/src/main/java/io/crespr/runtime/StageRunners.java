@@ -23,6 +23,11 @@ public class StageRunners {
     public StageRunner create(StageHandler handler) {
         StageRunner r = new StageRunner(handler, kafka.producer(), status);
         runners.add(r);
+        // Registering the transactional producer takes a round trip or two (and creates Kafka's
+        // transaction log on a fresh cluster): done in the background while the consumers join.
+        Thread warm = new Thread(r::warmUp, "crespr-" + handler.stage() + "-warm-up");
+        warm.setDaemon(true);
+        warm.start();
         return r;
     }
 

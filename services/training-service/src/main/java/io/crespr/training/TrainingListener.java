@@ -27,34 +27,21 @@ import org.apache.kafka.common.IsolationLevel;
 @Requires(property = "crespr.stages.training.enabled", notEquals = "false")
 public class TrainingListener implements KafkaListenerExceptionHandler {
 
-    private final StageRunner jobs;
-    private final StageRunner retrained;
-    private final StageRunner pruned;
+    private final StageRunner runner;
 
     public TrainingListener(StageRunners runners, TrainingHandler handler) {
-        this.jobs = runners.create(handler);
-        this.retrained = runners.create(handler);
-        this.pruned = runners.create(handler);
+        this.runner = runners.create(handler);
     }
 
-    @Topic(Topics.JOBS_NAME)
-    void jobSubmitted(ConsumerRecord<String, byte[]> record, Consumer<?, ?> consumer) {
-        jobs.process(record, consumer);
-    }
-
-    @Topic(Topics.MODELS_RETRAINED_NAME)
-    void modelRetrained(ConsumerRecord<String, byte[]> record, Consumer<?, ?> consumer) {
-        retrained.process(record, consumer);
-    }
-
-    @Topic(Topics.CHECKPOINTS_PRUNED_NAME)
-    void checkpointPruned(ConsumerRecord<String, byte[]> record, Consumer<?, ?> consumer) {
-        pruned.process(record, consumer);
+    /** One consumer for the three topics: one group member, so one rebalance when the service starts. */
+    @Topic({Topics.JOBS_NAME, Topics.MODELS_RETRAINED_NAME, Topics.CHECKPOINTS_PRUNED_NAME})
+    void receive(ConsumerRecord<String, byte[]> record, Consumer<?, ?> consumer) {
+        runner.process(record, consumer);
     }
 
     @Override
     public void handle(KafkaListenerException exception) {
-        StageListeners.deadLetter(exception, Map.of(Topics.JOBS_NAME, jobs, Topics.MODELS_RETRAINED_NAME, retrained,
-                Topics.CHECKPOINTS_PRUNED_NAME, pruned));
+        StageListeners.deadLetter(exception, Map.of(Topics.JOBS_NAME, runner, Topics.MODELS_RETRAINED_NAME, runner,
+                Topics.CHECKPOINTS_PRUNED_NAME, runner));
     }
 }

@@ -1,0 +1,133 @@
+package io.crespr.allinone;
+
+import io.crespr.shared.data.DataSplit;
+import io.crespr.shared.data.Datasets;
+import io.crespr.shared.messages.CheckpointTransport;
+import io.crespr.shared.messages.JobCompleted;
+import io.crespr.shared.messages.JobIds;
+import io.crespr.shared.messages.KafkaLimits;
+import io.crespr.shared.report.ResultFiles;
+import io.crespr.shared.stage.Plans;
+import io.crespr.shared.stage.PruningPlan;
+import io.crespr.shared.stage.PruningResult;
+import io.crespr.shared.stage.StageSteps;
+import io.crespr.shared.streaming.JobResults;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * The streaming pipeline in one JVM: an in-process Kafka broker (or an external cluster), the
+ * five stage services with their real listeners, one job submitted and followed to its result.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Start an in-process Kafka broker (KRaft) and the five stage services in this JVM, submit a "
+            + "job (default: crespr on mnist-mini, lenet-300-100, to sparsity 0.99), print its progress per stage "
+            + "and round, and write the same files as 'prune' to --out.")
+final class RunCommand implements Callable<Integer> {
+
+    @Option(names = "--method", description = "method preset (default crespr)")
+    String method;
+
+    @Option(names = "--target-sparsity", description = "share of weights to prune, in [0, 1) (default 0.99)")
+    Double targetSparsity;
+
+    @Option(names = "--seed", description = "seed of every random stream (default 1)")
+    Long seed;
+
+    @Option(names = "--out", description = "output directory (default runs/<job id>)")
+    Path out;
+
+    @Option(names = "--bootstrap-servers", description = "use this Kafka cluster (host:port,…) instead of an "
+            + "in-process broker")
+    String bootstrapServers;
+
+    @Option(names = "--job-id", description = "the job's id (default: a random UUID)")
+    String jobId;
+
+    @Option(names = "--checkpoint-store", description = "directory of the checkpoint store (default: a temporary "
+            + "directory, deleted at the end)")
+    Path checkpointStore;
+
+    @Option(names = "--timeout", defaultValue = "0", description = "give up after this many seconds (default 0: wait)")
+    long timeoutSeconds;
+
+    @Option(names = "--quiet", description = "no progress lines")
+    boolean quiet;
+
+    @Mixin
+    PlanOptions planOptions;
+
+    @Override
+    public Integer call() {
+        Map<String, Object> file = new LinkedHashMap<>();
+        // run's own defaults sit below the plan file and the flags
+        file.put("method", "crespr");
+        file.put("targetSparsity", 0.99);
+        if (planOptions.fileSettings() != null) {
+            file.putAll(planOptions.fileSettings());
+        }
+        Map<String, Object> flags = planOptions.overrides();
+        flags.put("method", method);
+        flags.put("targetSparsity", targetSparsity);
+        flags.put("seed", seed);
+        PruningPlan plan = Plans.build(file, flags);
+        String id = jobId != null ? jobId : JobIds.random();
+        if (!JobIds.isValid(id)) {
+            throw new io.crespr.shared.InvalidInputException("--job-id must be 1 to 128 letters, digits, '.', '_' or '-', "
+                    + "got '" + id + "'");
+        }
+        Path dir = out != null ? out : Path.of("runs", id);
+        OutputDirectory.check(dir);
+        Path dataDir = planOptions.dataDir != null ? planOptions.dataDir : Datasets.defaultDataDir();
+        DataSplit data = Datasets.load(plan.dataset(), dataDir, plan.seed());
+        int rounds = new StageSteps(plan, data).rounds();
+        System.out.printf(Locale.ROOT, "%s on %s (%d train / %d validation / %d test), %s, target %.4f, seed %d%n",
+                plan.method(), plan.dataset(), data.train().size(), data.validation().size(), data.test().size(),
+                plan.arch(), plan.targetSparsity(), plan.seed());
+
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("crespr.data-dir", dataDir.toString());
+        long t0 = System.nanoTime();
+        try (StreamingPipeline pipeline = StreamingPipeline.start(bootstrapServers, checkpointStore, settings);
+                JobClient client = new JobClient(pipeline.bootstrapServers(), KafkaLimits.defaults())) {
+            System.out.printf(Locale.ROOT, "%s at %s; five stage services started in %.1f s%n",
+                    pipeline.inProcessBroker() ? "in-process Kafka broker (KRaft)" : "Kafka cluster",
+                    pipeline.bootstrapServers(), (System.nanoTime() - t0) / 1e9);
+            JobCompleted done;
+            StatusLines lines = new StatusLines(System.out);
+            try (JobClient.Watch watch = client.watch(id)) {
+                client.submit(id, Plans.toMap(plan), rounds);
+                System.out.println("job " + id + " submitted to crespr.jobs.v1");
+                done = watch.await(Duration.ofSeconds(timeoutSeconds), s -> {
+                    if (!quiet) {
+                        lines.accept(s);
+                    }
+                });
+            } catch (JobClient.JobFailedException e) {
+                System.err.println("error: " + e.getMessage());
+                return 1;
+            }
+            PruningResult result = JobResults.toPruningResult(done,
+                    pipeline.context().getBean(CheckpointTransport.class));
+            ResultFiles.write(result, data, dir);
+            System.out.printf(Locale.ROOT, "%5s  %9s  %9s  %8s%n", "round", "scheduled", "sparsity", "test %");
+            PruneCommand.print(result.denseRound());
+            result.rounds().forEach(PruneCommand::print);
+            double compute = done.stageSeconds().values().stream().mapToDouble(Double::doubleValue).sum();
+            System.out.printf(Locale.ROOT, "stages %.1f s, checkpoint (de)serialisation %.2f s, Kafka and waiting "
+                    + "%.2f s of the job's %.1f s%n", compute, done.codecSeconds(),
+                    Math.max(0, done.totalSeconds() - compute - done.codecSeconds()), done.totalSeconds());
+            System.out.printf(Locale.ROOT, "dense %.2f %% -> pruned %.2f %% at sparsity %.6f in %.1f s through Kafka; "
+                    + "wrote %s%n", 100 * result.denseRound().testAccuracy(), 100 * result.last().testAccuracy(),
+                    result.last().sparsity(), result.totalSeconds(), dir.resolve(ResultFiles.RESULT));
+        }
+        return 0;
+    }
+}
