@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** The {@code crespr} command line. */
 @Command(name = "crespr", mixinStandardHelpOptions = true, version = "crespr 0.1.0",
         description = "Prunes neural networks to extreme sparsity with CRESPR and its baselines.",
-        subcommands = {PruneCommand.class, RunCommand.class, BenchCommand.class, FetchDataCommand.class, CheckpointCommand.class,
+        subcommands = {PruneCommand.class, RunCommand.class, SubmitCommand.class, StatusCommand.class, BenchCommand.class, FetchDataCommand.class, CheckpointCommand.class,
                 PluginsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
