@@ -16,6 +16,7 @@ import io.crespr.shared.messages.JobState;
 import io.crespr.shared.messages.JobStatus;
 import io.crespr.shared.messages.JobSubmitted;
 import io.crespr.shared.messages.KafkaLimits;
+import io.crespr.shared.messages.ModelRetrained;
 import io.crespr.shared.messages.PayloadRef;
 import io.crespr.shared.messages.TopicSpec;
 import io.crespr.shared.messages.Topics;
@@ -60,8 +61,12 @@ class PipelineIT {
     @BeforeAll
     void start() throws Exception {
         Path store = Files.createTempDirectory("crespr-pipeline-it-");
+        Path standing = store.resolve("tiny-model-plan.yaml");
+        Files.writeString(standing, "dataset: synthetic\narch: mlp:16\nmethod: gmp\ntargetSparsity: 0.75\nrounds: 2\n"
+                + "evaluators: [accuracy, sparsity]\n");
         pipeline = StreamingPipeline.start(TestKafka.bootstrapServers(), store,
-                Map.of("crespr.partitions", "2", "crespr.inline-limit", String.valueOf(INLINE_LIMIT)));
+                Map.of("crespr.partitions", "2", "crespr.inline-limit", String.valueOf(INLINE_LIMIT),
+                        "crespr.standing-plans.tiny-model", standing.toString()));
         client = new JobClient(TestKafka.bootstrapServers(), KafkaLimits.defaults());
         transport = pipeline.context().getBean(CheckpointTransport.class);
     }
@@ -241,6 +246,44 @@ class PipelineIT {
         Cli.Result badPlan = Cli.run(List.of("submit", "--bootstrap-servers", servers, "--scorer", "taylor"));
         assertThat(badPlan.code()).isEqualTo(2);
         assertThat(badPlan.err()).startsWith("error: unknown scorer plugin 'taylor'");
+    }
+
+    @Test
+    void aRetrainedModelVersionIsCompressedWithItsStandingPlanWithoutDenseTraining() throws Exception {
+        // given a dense model trained elsewhere, as a DL4J zip (version 7) and as a checkpoint (version 8)
+        CheckpointEvent trained = PipelineFixtures.eventOn(Topics.CHECKPOINTS_TRAINED, 0, "retrained-template",
+                PipelineFixtures.tinyPlan(), transport);
+        var dense = transport.checkpoint(trained.checkpoint());
+        Path zip = pipeline.store().resolve("tiny-model-7.zip");
+        io.crespr.shared.model.Dl4jModels.export(dense, zip);
+        byte[] zipBytes = Files.readAllBytes(zip);
+        PayloadRef zipRef = new PayloadRef(PayloadRef.DL4J_ZIP, PayloadRef.STORE, zipBytes.length,
+                CheckpointCodec.sha256(zipBytes), null, zip.toUri().toString());
+        TopicProbe.send(Topics.MODELS_RETRAINED, "tiny-model",
+                new ModelRetrained(1, "tiny-model", "7", null, zipRef, null));
+        TopicProbe.send(Topics.MODELS_RETRAINED, "tiny-model",
+                new ModelRetrained(1, "tiny-model", "8", transport.putCheckpoint("x", dense), null, null));
+        TopicProbe.send(Topics.MODELS_RETRAINED, "other-model",
+                new ModelRetrained(1, "other-model", "1", transport.putCheckpoint("x", dense), null, null));
+
+        // then each version gets one result that names it, from the standing plan, without dense training
+        for (String version : List.of("7", "8")) {
+            String job = io.crespr.shared.messages.JobIds.forModel("tiny-model", version);
+            await().atMost(Duration.ofSeconds(60)).until(() -> !TopicProbe.events(Topics.RESULTS, job).isEmpty());
+            JobCompleted done = TopicProbe.events(Topics.RESULTS, job).get(0);
+            assertThat(done.model()).isEqualTo(new io.crespr.shared.messages.ModelVersion("tiny-model", version));
+            assertThat(done.targetSparsity()).isEqualTo(0.75);
+            assertThat(done.stageSeconds()).doesNotContainKey("train").containsKeys("evaluate", "prune");
+            assertThat(transport.checkpoint(done.dense()).params()).usingRecursiveComparison()
+                    .isEqualTo(dense.params());
+            assertThat(TopicProbe.events(Topics.JOB_STATUS, job)).extracting(JobStatus::state)
+                    .startsWith(JobState.SUBMITTED, JobState.EVALUATING).endsWith(JobState.COMPLETED);
+        }
+        // a model without a standing plan is bad input
+        String other = io.crespr.shared.messages.JobIds.forModel("other-model", "1");
+        await().atMost(Duration.ofSeconds(30)).until(() -> TopicProbe.events(Topics.JOB_STATUS, other).stream()
+                .anyMatch(s -> s.state() == JobState.FAILED
+                        && s.reason().contains("no standing plan for model 'other-model'; configured: tiny-model")));
     }
 
     private static String header(ConsumerRecord<?, ?> r, String name) {
