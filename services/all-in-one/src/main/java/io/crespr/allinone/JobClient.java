@@ -110,6 +110,26 @@ final class JobClient implements AutoCloseable {
         }
     }
 
+    /** Every committed record of a job on a topic, in order (for benchmarks and tests). */
+    List<ConsumerRecord<String, byte[]>> records(TopicSpec<?> topic, String jobId) {
+        try (KafkaConsumer<String, byte[]> c = consumer()) {
+            TopicPartition tp = partitionOf(c, topic, jobId);
+            c.assign(List.of(tp));
+            c.seekToBeginning(List.of(tp));
+            long end = c.endOffsets(List.of(tp)).get(tp);
+            List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (c.position(tp) < end && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    if (jobId.equals(r.key())) {
+                        out.add(r);
+                    }
+                }
+            }
+            return out;
+        }
+    }
+
     /**
      * Follows a job from now on: {@link Watch#await} reports every status published after this
      * call and returns the result.

@@ -11,6 +11,7 @@ import io.crespr.shared.stage.Plans;
 import io.crespr.shared.stage.PruningPlan;
 import io.crespr.shared.stage.PruningResult;
 import io.crespr.shared.stage.StageSteps;
+import io.crespr.shared.streaming.DataCache;
 import io.crespr.shared.streaming.JobResults;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -97,6 +98,8 @@ final class RunCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         try (StreamingPipeline pipeline = StreamingPipeline.start(bootstrapServers, checkpointStore, settings);
                 JobClient client = new JobClient(pipeline.bootstrapServers(), KafkaLimits.defaults())) {
+            // The five services share this JVM: they use the data already loaded here.
+            pipeline.context().getBean(DataCache.class).put(plan.dataset(), plan.seed(), data);
             System.out.printf(Locale.ROOT, "%s at %s; five stage services started in %.1f s%n",
                     pipeline.inProcessBroker() ? "in-process Kafka broker (KRaft)" : "Kafka cluster",
                     pipeline.bootstrapServers(), (System.nanoTime() - t0) / 1e9);

@@ -28,8 +28,13 @@ public class PipelineFactory {
     }
 
     @Singleton
-    StageContext stageContext(CheckpointTransport transport, PipelineSettings s) {
-        return new StageContext(transport, new DataCache(s.getDataDir()));
+    DataCache dataCache(PipelineSettings s) {
+        return new DataCache(s.getDataDir());
+    }
+
+    @Singleton
+    StageContext stageContext(CheckpointTransport transport, DataCache data) {
+        return new StageContext(transport, data);
     }
 
     @Singleton

@@ -44,7 +44,7 @@ public class PipelineSettings {
         this.checkpointStore = checkpointStore;
     }
 
-    /** Largest deflated checkpoint sent inline, in bytes (default 1 MiB); larger ones go to the store. */
+    /** Largest compressed (zstd) checkpoint sent inline, in bytes (default 1 MiB); larger ones go to the store. */
     public int getInlineLimit() {
         return inlineLimit;
     }

@@ -3,6 +3,7 @@ package io.crespr.runtime;
 import io.crespr.shared.messages.EventCodec;
 import io.crespr.shared.messages.JobIds;
 import io.crespr.shared.messages.JobStatus;
+import io.crespr.shared.messages.TopicSpec;
 import io.crespr.shared.messages.Topics;
 import io.crespr.shared.streaming.Outgoing;
 import io.crespr.shared.streaming.StageHandler;
@@ -63,6 +64,7 @@ public final class StageRunner implements AutoCloseable {
     /** Runs the stage on one record and commits what it produced with the record's offset. */
     public void process(ConsumerRecord<String, byte[]> rec, Consumer<?, ?> consumer) {
         long t0 = System.nanoTime();
+        long receivedAt = System.currentTimeMillis();
         List<Outgoing> out;
         try {
             out = handler.handle(rec.topic(), rec.key(), rec.value(), status::publish);
@@ -73,13 +75,17 @@ public final class StageRunner implements AutoCloseable {
             }
             throw e;
         }
+        long handled = System.nanoTime();
         commit(rec, consumer, out.stream().map(o -> new ProducerRecord<>(o.topic().name(), o.key(),
                 EventCodec.encode(o.value()))).toList());
+        long committed = System.nanoTime();
         if (LOG.isInfoEnabled()) {
             Map<String, Object> peek = EventCodec.peek(rec.value());
-            LOG.info("{}: job {} round {} from {} -> {} in {} s", handler.stage(), peek.getOrDefault("jobId", rec.key()),
-                    peek.getOrDefault("round", 0), rec.topic(), out.stream().map(o -> o.topic().name()).toList(),
-                    String.format(java.util.Locale.ROOT, "%.2f", (System.nanoTime() - t0) / 1e9));
+            LOG.info("{}: job {} round {} from {} ({} ms after it was sent) -> {} in {} s (commit {} ms)", handler.stage(),
+                    peek.getOrDefault("jobId", rec.key()), peek.getOrDefault("round", 0), rec.topic(), receivedAt - rec.timestamp(),
+                    out.stream().map(o -> o.topic().name()).toList(),
+                    String.format(java.util.Locale.ROOT, "%.3f", (System.nanoTime() - t0) / 1e9),
+                    (committed - handled) / 1_000_000);
         }
     }
 
@@ -164,6 +170,10 @@ public final class StageRunner implements AutoCloseable {
             p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
             KafkaProducer<String, byte[]> created = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
             created.initTransactions();
+            // Topic metadata now, not on the first commit of a job.
+            for (TopicSpec<?> t : Topics.ALL) {
+                created.partitionsFor(t.name());
+            }
             producer = created;
         }
         return producer;

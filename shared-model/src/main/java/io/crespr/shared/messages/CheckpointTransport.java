@@ -1,18 +1,16 @@
 package io.crespr.shared.messages;
 
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdException;
 import io.crespr.shared.InvalidInputException;
 import io.crespr.shared.model.Checkpoint;
 import io.crespr.shared.model.CheckpointCodec;
 import io.crespr.shared.spi.Saliency;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.util.Base64;
-import java.util.zip.DataFormatException;
-import java.util.zip.Deflater;
-import java.util.zip.Inflater;
 
 /**
- * Moves binary payloads between stages: a payload whose deflated form is at most
+ * Moves binary payloads between stages: a payload whose zstd-compressed form is at most
  * {@code inlineLimit} bytes travels inline in the event (base64); a larger one goes to the
  * {@link CheckpointStore} and the event carries its URI and SHA-256 (claim check). Reading
  * checks, whichever way it came: an inline payload is within the limit
@@ -29,7 +27,7 @@ public final class CheckpointTransport {
 
     /**
      * @param store       where large payloads go
-     * @param inlineLimit largest deflated payload sent inline, in bytes; 0 sends everything to the store
+     * @param inlineLimit largest compressed payload sent inline, in bytes; 0 sends everything to the store
      * @param limits      the Kafka size limit the inline payload must fit in
      */
     public CheckpointTransport(CheckpointStore store, int inlineLimit, KafkaLimits limits) {
@@ -45,14 +43,14 @@ public final class CheckpointTransport {
         return inlineLimit;
     }
 
-    /** Sends a payload inline when its deflated form fits the limit, else through the store. */
+    /** Sends a payload inline when its compressed form fits the limit, else through the store. */
     public PayloadRef put(String jobId, String format, byte[] payload) {
         String sha = CheckpointCodec.sha256(payload);
         if (inlineLimit > 0) {
-            byte[] deflated = deflate(payload, inlineLimit);
-            if (deflated != null) {
+            byte[] compressed = compress(payload, inlineLimit);
+            if (compressed != null) {
                 return new PayloadRef(format, PayloadRef.INLINE, payload.length, sha,
-                        Base64.getEncoder().encodeToString(deflated), null);
+                        Base64.getEncoder().encodeToString(compressed), null);
             }
         }
         return new PayloadRef(format, PayloadRef.STORE, payload.length, sha, null,
@@ -74,19 +72,19 @@ public final class CheckpointTransport {
         }
         byte[] payload;
         if (ref.inline()) {
-            byte[] deflated;
+            byte[] compressed;
             try {
-                deflated = Base64.getDecoder().decode(ref.data());
+                compressed = Base64.getDecoder().decode(ref.data());
             } catch (IllegalArgumentException e) {
                 throw new BadEventException(BadEventException.Problem.INVALID_EVENT, "inline " + ref.format()
                         + " is not base64: " + e.getMessage(), e);
             }
-            if (deflated.length > inlineLimit) {
+            if (compressed.length > inlineLimit) {
                 throw new BadEventException(BadEventException.Problem.OVERSIZED_INLINE_CHECKPOINT, "inline " + ref.format()
-                        + " of " + deflated.length + " compressed bytes exceeds the inline limit of " + inlineLimit
+                        + " of " + compressed.length + " compressed bytes exceeds the inline limit of " + inlineLimit
                         + " bytes; larger payloads go through the checkpoint store");
             }
-            payload = inflate(deflated, ref);
+            payload = decompress(compressed, ref);
         } else {
             URI uri;
             try {
@@ -122,55 +120,36 @@ public final class CheckpointTransport {
         return SaliencyCodec.fromBytes(get(ref, PayloadRef.SALIENCY));
     }
 
-    /** The deflated bytes, or null when they would exceed {@code limit}. */
-    static byte[] deflate(byte[] payload, int limit) {
-        // Fastest level: float weights hardly compress; the indices of sparse tensors do at any level.
-        Deflater d = new Deflater(Deflater.BEST_SPEED);
-        try {
-            d.setInput(payload);
-            d.finish();
-            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(payload.length, limit) + 64);
-            byte[] buf = new byte[64 * 1024];
-            while (!d.finished()) {
-                int n = d.deflate(buf);
-                out.write(buf, 0, n);
-                if (out.size() > limit) {
-                    return null;
-                }
-            }
-            return out.toByteArray();
-        } finally {
-            d.end();
-        }
+    /** The compressed bytes, or null when they would exceed {@code limit}. */
+    static byte[] compress(byte[] payload, int limit) {
+        // Level 1: float weights hardly compress at any level; the indices of sparse tensors do at every level.
+        byte[] z = Zstd.compress(payload, 1);
+        return z.length > limit ? null : z;
     }
 
-    private static byte[] inflate(byte[] deflated, PayloadRef ref) {
-        Inflater inf = new Inflater();
+    private static byte[] decompress(byte[] compressed, PayloadRef ref) {
+        long size;
         try {
-            inf.setInput(deflated);
-            // Never more than announced: a corrupt or hostile record cannot make us allocate more.
-            byte[] out = new byte[(int) Math.min(ref.bytes(), Integer.MAX_VALUE - 8)];
-            int n = 0;
-            while (!inf.finished() && n < out.length) {
-                int k = inf.inflate(out, n, out.length - n);
-                if (k == 0 && (inf.needsInput() || inf.needsDictionary())) {
-                    break;
-                }
-                n += k;
-            }
-            if (!inf.finished()) {
-                byte[] probe = new byte[1];
-                if (n < out.length || inf.inflate(probe) > 0 || !inf.finished()) {
-                    throw new BadEventException(BadEventException.Problem.CHECKPOINT_HASH_MISMATCH, "inline " + ref.format()
-                            + " does not inflate to its announced " + ref.bytes() + " bytes");
-                }
-            }
-            return n == out.length ? out : java.util.Arrays.copyOf(out, n);
-        } catch (DataFormatException e) {
+            size = Zstd.getFrameContentSize(compressed);
+        } catch (RuntimeException e) {
+            size = -1;
+        }
+        // Never more than announced: a corrupt or hostile record cannot make us allocate more.
+        if (size != ref.bytes()) {
             throw new BadEventException(BadEventException.Problem.CHECKPOINT_HASH_MISMATCH, "inline " + ref.format()
-                    + " is not valid deflate data: " + e.getMessage(), e);
-        } finally {
-            inf.end();
+                    + " does not decompress to its announced " + ref.bytes() + " bytes"
+                    + (size >= 0 ? " (it holds " + size + ")" : " (not a zstd frame)"));
+        }
+        try {
+            byte[] out = Zstd.decompress(compressed, (int) size);
+            if (out.length != size) {
+                throw new BadEventException(BadEventException.Problem.CHECKPOINT_HASH_MISMATCH, "inline " + ref.format()
+                        + " does not decompress to its announced " + ref.bytes() + " bytes");
+            }
+            return out;
+        } catch (ZstdException e) {
+            throw new BadEventException(BadEventException.Problem.CHECKPOINT_HASH_MISMATCH, "inline " + ref.format()
+                    + " is not valid zstd data: " + e.getMessage(), e);
         }
     }
 }

@@ -9,7 +9,7 @@ import java.util.Map;
  * {@code message.max.bytes}, each topic's {@code max.message.bytes}, the producer's
  * {@code max.request.size} and the consumer's {@code max.partition.fetch.bytes} and
  * {@code fetch.max.bytes}. Kafka applies the limit after compression; inline checkpoints are
- * already deflated, so the uncompressed size is what counts for them.
+ * already compressed (zstd), so their size is what counts.
  *
  * @param maxMessageBytes the largest record, in bytes
  */
@@ -32,7 +32,7 @@ public record KafkaLimits(int maxMessageBytes) {
         return new KafkaLimits(DEFAULT_MAX_MESSAGE_BYTES);
     }
 
-    /** The largest deflated inline payload that still fits one record, base64 and envelope included. */
+    /** The largest compressed inline payload that still fits one record, base64 and envelope included. */
     public int largestInlinePayload() {
         return (int) ((maxMessageBytes - (long) ENVELOPE_ALLOWANCE) * 3 / 4);
     }

@@ -4,14 +4,14 @@ import java.util.regex.Pattern;
 
 /**
  * Where a binary payload (a checkpoint, a saliency, a DL4J model zip) is: inline in the event,
- * deflated and base64-encoded, or in the checkpoint store, named by its URI (a claim check).
+ * zstd-compressed and base64-encoded, or in the checkpoint store, named by its URI (a claim check).
  * Either way the reader checks its length and SHA-256 before decoding it.
  *
  * @param format   {@value #CHECKPOINT}, {@value #SALIENCY} or {@value #DL4J_ZIP}
  * @param encoding {@value #INLINE} or {@value #STORE}
  * @param bytes    length of the payload itself (before compression)
  * @param sha256   lower-case hex SHA-256 of the payload itself
- * @param data     base64 of the deflated payload, when inline
+ * @param data     base64 of the zstd-compressed payload, when inline
  * @param uri      where the payload is, when in the store ({@code file:} URIs for the filesystem store)
  */
 public record PayloadRef(String format, String encoding, long bytes, String sha256, String data, String uri) {
@@ -19,7 +19,7 @@ public record PayloadRef(String format, String encoding, long bytes, String sha2
     public static final String CHECKPOINT = "crespr-checkpoint";
     public static final String SALIENCY = "crespr-saliency";
     public static final String DL4J_ZIP = "dl4j-zip";
-    public static final String INLINE = "inline-deflate";
+    public static final String INLINE = "inline-zstd";
     public static final String STORE = "store";
 
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");

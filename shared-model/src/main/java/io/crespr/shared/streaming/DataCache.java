@@ -29,6 +29,11 @@ public final class DataCache {
         this.dataDir = dataDir;
     }
 
+    /** Hands over a split loaded elsewhere (the one-JVM mode loads the job's data once for everyone). */
+    public synchronized void put(String dataset, long seed, DataSplit split) {
+        splits.put(dataset + "@" + seed, split);
+    }
+
     public synchronized DataSplit get(String dataset, long seed) {
         return splits.computeIfAbsent(dataset + "@" + seed, k -> Datasets.load(dataset, dataDir, seed));
     }

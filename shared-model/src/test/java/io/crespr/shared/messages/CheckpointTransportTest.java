@@ -30,7 +30,7 @@ class CheckpointTransportTest {
     @Test
     void smallPayloadsTravelInlineAndLargeOnesByClaimCheck() throws Exception {
         CheckpointTransport t = transport(1000);
-        byte[] small = new byte[5000]; // zeros deflate to a few bytes
+        byte[] small = new byte[5000]; // zeros compress to a few bytes
         PayloadRef inline = t.put("job-1", PayloadRef.CHECKPOINT, small);
         assertThat(inline.inline()).isTrue();
         assertThat(inline.bytes()).isEqualTo(5000);
@@ -75,7 +75,7 @@ class CheckpointTransportTest {
                 .hasMessageContaining("does not match its reference");
         PayloadRef bomb = new PayloadRef(sent.format(), sent.encoding(), 10, sent.sha256(), sent.data(), null);
         assertThatThrownBy(() -> transport(10_000).get(bomb, PayloadRef.CHECKPOINT))
-                .hasMessageContaining("does not inflate to its announced 10 bytes");
+                .hasMessageContaining("does not decompress to its announced 10 bytes (it holds 3000)");
         PayloadRef garbage = new PayloadRef(sent.format(), sent.encoding(), 3000, sent.sha256(),
                 Base64.getEncoder().encodeToString(noise(50)), null);
         assertThatThrownBy(() -> transport(10_000).get(garbage, PayloadRef.CHECKPOINT))

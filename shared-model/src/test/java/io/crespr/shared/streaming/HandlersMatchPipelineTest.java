@@ -71,6 +71,23 @@ class HandlersMatchPipelineTest {
     }
 
     @Test
+    void layerwiseHessianPruningThroughTheHandlersMatchesToo() {
+        Map<String, Object> settings = new HashMap<>(Map.of("dataset", "synthetic", "arch", "mlp:16", "method", "obs",
+                "targetSparsity", 0.95, "rounds", 3, "denseEpochs", 1, "seed", 2L,
+                "evaluators", List.of("accuracy", "sparsity")));
+        PruningPlan plan = Plans.build(settings, null);
+        PruningResult reference = new PruningPipeline(plan, Datasets.load("synthetic", null, plan.seed()), null).run();
+        CheckpointTransport transport = new CheckpointTransport(new FileCheckpointStore(store), 1 << 20,
+                KafkaLimits.defaults());
+        PruningResult streamed = JobResults.toPruningResult(runThroughHandlers(settings, transport).done(), transport);
+        assertThat(streamed.pruned().params()).usingRecursiveComparison().isEqualTo(reference.pruned().params());
+        assertThat(streamed.pruned().masks()).isEqualTo(reference.pruned().masks());
+        for (int i = 0; i < 3; i++) {
+            assertThat(json(streamed.rounds().get(i))).isEqualTo(json(reference.rounds().get(i)));
+        }
+    }
+
+    @Test
     void theHandlersGiveTheNumbersOfTheSingleProcess() {
         Map<String, Object> settings = new HashMap<>(Map.of("dataset", "synthetic", "arch", "mlp:16", "method", "crespr",
                 "targetSparsity", 0.9, "rounds", 3, "denseEpochs", 2, "seed", 5L,
