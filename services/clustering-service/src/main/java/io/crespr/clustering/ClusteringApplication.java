@@ -1,6 +1,6 @@
 package io.crespr.clustering;
 
-import io.micronaut.runtime.Micronaut;
+import io.crespr.runtime.StageMain;
 
 /** clustering-service on its own: {@code KAFKA_BOOTSTRAP_SERVERS} names the cluster. */
 public final class ClusteringApplication {
@@ -9,6 +9,6 @@ public final class ClusteringApplication {
     }
 
     public static void main(String[] args) {
-        Micronaut.build(args).mainClass(ClusteringApplication.class).banner(false).start();
+        StageMain.run(ClusteringApplication.class, args);
     }
 }

@@ -1,6 +1,6 @@
 package io.crespr.evaluation;
 
-import io.micronaut.runtime.Micronaut;
+import io.crespr.runtime.StageMain;
 
 /** evaluation-service on its own: {@code KAFKA_BOOTSTRAP_SERVERS} names the cluster. */
 public final class EvaluationApplication {
@@ -9,6 +9,6 @@ public final class EvaluationApplication {
     }
 
     public static void main(String[] args) {
-        Micronaut.build(args).mainClass(EvaluationApplication.class).banner(false).start();
+        StageMain.run(EvaluationApplication.class, args);
     }
 }

@@ -1,6 +1,6 @@
 package io.crespr.hessian;
 
-import io.micronaut.runtime.Micronaut;
+import io.crespr.runtime.StageMain;
 
 /** hessian-service on its own: {@code KAFKA_BOOTSTRAP_SERVERS} names the cluster. */
 public final class HessianApplication {
@@ -9,6 +9,6 @@ public final class HessianApplication {
     }
 
     public static void main(String[] args) {
-        Micronaut.build(args).mainClass(HessianApplication.class).banner(false).start();
+        StageMain.run(HessianApplication.class, args);
     }
 }

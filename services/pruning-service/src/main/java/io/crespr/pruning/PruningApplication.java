@@ -1,6 +1,6 @@
 package io.crespr.pruning;
 
-import io.micronaut.runtime.Micronaut;
+import io.crespr.runtime.StageMain;
 
 /** pruning-service on its own: {@code KAFKA_BOOTSTRAP_SERVERS} names the cluster. */
 public final class PruningApplication {
@@ -9,6 +9,6 @@ public final class PruningApplication {
     }
 
     public static void main(String[] args) {
-        Micronaut.build(args).mainClass(PruningApplication.class).banner(false).start();
+        StageMain.run(PruningApplication.class, args);
     }
 }

@@ -1,6 +1,6 @@
 package io.crespr.training;
 
-import io.micronaut.runtime.Micronaut;
+import io.crespr.runtime.StageMain;
 
 /** training-service on its own: {@code KAFKA_BOOTSTRAP_SERVERS} names the cluster. */
 public final class TrainingApplication {
@@ -9,6 +9,6 @@ public final class TrainingApplication {
     }
 
     public static void main(String[] args) {
-        Micronaut.build(args).mainClass(TrainingApplication.class).banner(false).start();
+        StageMain.run(TrainingApplication.class, args);
     }
 }
