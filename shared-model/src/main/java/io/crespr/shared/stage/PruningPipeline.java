@@ -48,7 +48,7 @@ public final class PruningPipeline {
 
     private PruningResult prune(Checkpoint dense, long t0) {
         int rounds = steps.rounds();
-        RoundResult denseRound = evaluate(dense, 0, Map.of());
+        RoundResult denseRound = evaluate(dense, 0, Map.of(), Map.of());
         List<RoundResult> results = new ArrayList<>();
         Checkpoint current = dense;
         for (int r = 1; r <= rounds; r++) {
@@ -65,9 +65,11 @@ public final class PruningPipeline {
             Saliency saliency = timed(roundTime, "score", () -> steps.score(withModules, round));
             listener.stageStarted("prune", r, rounds);
             Checkpoint pruned = timed(roundTime, "prune", () -> steps.prune(withModules, saliency, round));
+            Map<String, Object> rise = timed(roundTime, "loss-rise",
+                    () -> steps.pruneStepRise(withModules, pruned, round));
             listener.stageStarted("fine-tune", r, rounds);
             current = timed(roundTime, "fine-tune", () -> steps.fineTune(pruned, round, this::iteration));
-            RoundResult result = evaluate(current, r, roundTime.ordered());
+            RoundResult result = evaluate(current, r, roundTime.ordered(), Map.of("pruneStep", rise));
             results.add(result);
             listener.roundDone(result);
         }
@@ -83,9 +85,9 @@ public final class PruningPipeline {
         return timings.time(stage, () -> round.time(stage, work));
     }
 
-    private RoundResult evaluate(Checkpoint c, int round, Map<String, Double> seconds) {
+    private RoundResult evaluate(Checkpoint c, int round, Map<String, Double> seconds, Map<String, Object> earlier) {
         listener.stageStarted("evaluate", round, steps.rounds());
-        return timings.time("evaluate", () -> steps.evaluate(c, round, seconds));
+        return timings.time("evaluate", () -> steps.evaluate(c, round, seconds, earlier));
     }
 
     public Timings timings() {

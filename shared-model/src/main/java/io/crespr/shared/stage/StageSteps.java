@@ -1,6 +1,7 @@
 package io.crespr.shared.stage;
 
 import io.crespr.shared.data.DataSplit;
+import io.crespr.shared.hessian.PruneStepRise;
 import io.crespr.shared.model.Architecture;
 import io.crespr.shared.model.Checkpoint;
 import io.crespr.shared.model.Checkpoints;
@@ -148,9 +149,23 @@ public final class StageSteps {
         return train(pruned, plan.fineTuneEpochs(), plan.fineTuneLearningRate(), round, "fine-tune", onIteration);
     }
 
+    /**
+     * The pruning step's cost, predicted by the layer Hessians and measured on validation data
+     * ({@link PruneStepRise}); recorded in the round's metrics as {@code pruneStep}.
+     */
+    public Map<String, Object> pruneStepRise(Checkpoint before, Checkpoint after, int round) {
+        return PruneStepRise.measure(before, after, data, PruneStepRise.DEFAULT_SAMPLES,
+                Seeds.derive(plan.seed(), "rise", round));
+    }
+
     /** Every evaluator of the plan on {@code c}; round 0 is the dense model. */
     public RoundResult evaluate(Checkpoint c, int round, Map<String, Double> seconds) {
-        Map<String, Object> m = new LinkedHashMap<>();
+        return evaluate(c, round, seconds, Map.of());
+    }
+
+    /** As {@link #evaluate(Checkpoint, int, Map)}, with figures measured earlier in the round ({@code pruneStep}). */
+    public RoundResult evaluate(Checkpoint c, int round, Map<String, Double> seconds, Map<String, Object> earlier) {
+        Map<String, Object> m = new LinkedHashMap<>(earlier);
         for (String name : plan.evaluators()) {
             m.putAll(Plugins.get(Evaluator.class, name).evaluate(c, data, plan.optionsFor("evaluator", name)));
         }
