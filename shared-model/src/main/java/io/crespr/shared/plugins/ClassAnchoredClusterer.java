@@ -104,13 +104,14 @@ public final class ClassAnchoredClusterer implements Clusterer {
 
     @Override
     public Set<String> optionNames() {
-        return Set.of("k", "grouping", "balanced", "balancedClasses", "sharedInputs");
+        return Set.of("k", "kChoices", "grouping", "balanced", "balancedClasses", "sharedInputs");
     }
 
     @Override
     public void checkOptions(PluginOptions options) {
         Clusterer.super.checkOptions(options);
         Settings.of(options);
+        ClustererOptions.kChoices(options);
     }
 
     @Override

@@ -85,13 +85,14 @@ public final class SpectralClusterer implements Clusterer {
 
     @Override
     public Set<String> optionNames() {
-        return Set.of("k", "restarts", "balanced", "sharedInputs", "eigensolver");
+        return Set.of("k", "kChoices", "restarts", "balanced", "sharedInputs", "eigensolver");
     }
 
     @Override
     public void checkOptions(PluginOptions options) {
         Clusterer.super.checkOptions(options);
         Settings.of(options);
+        ClustererOptions.kChoices(options);
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.crespr.shared.data.DataSplit;
 import io.crespr.shared.model.Checkpoint;
 import io.crespr.shared.spi.Saliency;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -56,9 +57,15 @@ public final class PruningPipeline {
             Timings roundTime = new Timings();
             Checkpoint in = current;
             Checkpoint clustered = in;
+            Map<String, Object> earlier = new LinkedHashMap<>();
             if (steps.clustersIn(r, in)) {
                 listener.stageStarted("cluster", r, rounds);
-                clustered = timed(roundTime, "cluster", () -> steps.cluster(in, round));
+                StageSteps.KChoice choice = steps.choosesK()
+                        ? timed(roundTime, "choose-k", () -> steps.chooseK(in, round)) : null;
+                if (choice != null) {
+                    earlier.put("kChoice", Map.of("k", choice.k(), "validationAccuracy", choice.validationAccuracy()));
+                }
+                clustered = timed(roundTime, "cluster", () -> steps.cluster(in, round, choice));
             }
             final Checkpoint withModules = clustered;
             listener.stageStarted("score", r, rounds);
@@ -69,7 +76,8 @@ public final class PruningPipeline {
                     () -> steps.pruneStepRise(withModules, pruned, round));
             listener.stageStarted("fine-tune", r, rounds);
             current = timed(roundTime, "fine-tune", () -> steps.fineTune(pruned, round, this::iteration));
-            RoundResult result = evaluate(current, r, roundTime.ordered(), Map.of("pruneStep", rise));
+            earlier.put("pruneStep", rise);
+            RoundResult result = evaluate(current, r, roundTime.ordered(), earlier);
             results.add(result);
             listener.roundDone(result);
         }
