@@ -192,8 +192,11 @@ public final class StageSteps {
         opts.put("scorer", plan.scorer());
         opts.put("clusterer", plan.clusterer());
         opts.put("allocation", plan.allocation());
-        return Checkpoints.applyMasks(in, masks,
+        Checkpoint pruned = Checkpoints.applyMasks(in, masks,
                 Checkpoints.next(in, "prune", new PluginRef("prune", pruner.name(), opts), round));
+        // The scorer's own update of the survivors (OBS re-fits each row), on the samples it scored.
+        return Plugins.get(Scorer.class, plan.scorer()).update(in, pruned, data, plan.optionsFor("scorer", plan.scorer()),
+                Seeds.derive(plan.seed(), "score", round));
     }
 
     /** Masked, sparsity-promoting fine-tuning after round {@code round}'s pruning. */
