@@ -67,6 +67,16 @@ public final class ClustererOptions {
         return out.stream().distinct().sorted().toList();
     }
 
+    /**
+     * The option {@code sharedInputs}: {@code true} (every module reads all input nodes),
+     * {@code false} (the input nodes are partitioned too) or {@code auto} (the default: shared
+     * exactly when the input layer has fewer nodes than modules, as a one-channel image has).
+     */
+    public static boolean sharedInputs(PluginOptions options, int inputNodes, int k) {
+        String v = choice(options, "sharedInputs", "auto", java.util.Set.of("auto", "true", "false"));
+        return v.equals("auto") ? inputNodes < k : Boolean.parseBoolean(v);
+    }
+
     /** An integer option that must be at least {@code minimum}. */
     public static int atLeast(PluginOptions options, String key, int fallback, int minimum) {
         int v = options.integer(key, fallback);
