@@ -34,11 +34,18 @@ public final class PruneStepRise {
     /** Samples for both measurements when no option says otherwise. */
     public static final int DEFAULT_SAMPLES = 1000;
 
+    /** At most this many samples for a network with convolutions. */
+    static final int CONV_SAMPLES = 200;
+
     private PruneStepRise() {
     }
 
     public static Map<String, Object> measure(Checkpoint before, Checkpoint after, DataSplit data, int samples,
             long seed) {
+        if (before.weights().stream().anyMatch(w -> WeightLayout.of(w).conv())) {
+            // Convolution patches make every sample hundreds of rows: fewer samples give as many rows.
+            samples = Math.min(samples, CONV_SAMPLES);
+        }
         LayerInputs trainBefore = LayerInputs.collect(before, data.train(), samples, seed);
         Dataset validation = data.validation().size() > 0 ? data.validation() : data.test();
         LayerInputs valBefore = LayerInputs.collect(before, validation, samples, seed);
