@@ -14,13 +14,14 @@ public final class Methods {
     /**
      * The sparsity-promoting penalty every "+L1" method shares, tuned for the target: λ grows
      * linearly over the rounds to {@link #l1For(double)}. Points chosen on Fashion-MNIST
-     * validation (BENCHMARKS.md, "Per-target penalty"); between them λ is interpolated in
-     * log(1 − target), beyond them it is held.
+     * validation (BENCHMARKS.md, "Per-target penalty"); between them λ is interpolated linearly
+     * in log(1 − target), beyond them it is held.
      */
     static final double[][] L1_BY_TARGET = {
-        {0.95, 1e-4},
-        {0.98, 3e-4},
-        {0.99, 1e-3},
+        {0.95, 0},
+        {0.98, 1e-4},
+        {0.99, 3e-4},
+        {0.995, 1e-3},
     };
 
     /** λ of the penalty for a plan that prunes to {@code target}. */
@@ -34,7 +35,7 @@ public final class Methods {
                 double a = Math.log(1 - t[i - 1][0]);
                 double b = Math.log(1 - t[i][0]);
                 double f = (Math.log(1 - target) - a) / (b - a);
-                return Math.exp(Math.log(t[i - 1][1]) + f * (Math.log(t[i][1]) - Math.log(t[i - 1][1])));
+                return t[i - 1][1] + f * (t[i][1] - t[i - 1][1]);
             }
         }
         return t[t.length - 1][1];
