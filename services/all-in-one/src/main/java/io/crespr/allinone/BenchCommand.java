@@ -36,13 +36,18 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "no progress bar")
     boolean quiet;
 
+    @Option(names = "--gradual", description = "one run per method and seed to the highest level, recording every "
+            + "level on its way (about as many times faster as there are levels; the default runs each level with "
+            + "its own plan)")
+    boolean gradual;
+
     @Mixin
     PlanOptions planOptions;
 
     @Override
     public Integer call() {
         List<String> m = Arrays.stream(methods.split(",")).map(String::trim).toList();
-        m.forEach(Methods::preset);
+        m.forEach(method -> Methods.preset(method, 0.9));
         List<Double> levels = PlanOptions.parseSparsities(sparsities);
         OutputDirectory.check(out);
         if (seeds < 1) {
@@ -70,7 +75,7 @@ final class BenchCommand implements Callable<Integer> {
         Bench.Outcome outcome;
         try (Progress progress = new Progress("bench", quiet)) {
             outcome = Bench.run(base, m, levels, LongStream.rangeClosed(1, seeds).boxed().toList(),
-                    seed -> Datasets.load(dataset, dataDir, seed),
+                    gradual, seed -> Datasets.load(dataset, dataDir, seed),
                     (method, seed) -> System.out.printf(Locale.ROOT, "%s, seed %d%n", method, seed), progress);
         }
         String command = "./crespr " + String.join(" ", spec.commandLine().getParseResult().originalArgs());

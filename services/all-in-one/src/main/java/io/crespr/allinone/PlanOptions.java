@@ -16,7 +16,7 @@ final class PlanOptions {
     @Option(names = "--plan", description = "plan file (YAML or JSON); flags override it")
     Path planFile;
 
-    @Option(names = "--dataset", description = "mnist-mini (bundled, default), mnist, fashion-mnist, synthetic")
+    @Option(names = "--dataset", description = "mnist-mini (bundled, default), mnist, fashion-mnist, synthetic; NAME:N trains on N samples of the training split")
     String dataset;
 
     @Option(names = "--arch", description = "lenet-300-100 (default), lenet-5, mlp:W1,W2,…")

@@ -79,6 +79,20 @@ public final class Datasets {
      *                               says to run {@code ./crespr fetch-data}) or malformed
      */
     public static DataSplit load(String name, Path dataDir, long seed) {
+        int colon = name.lastIndexOf(':');
+        if (colon > 0) {
+            int limit = trainLimit(name);
+            DataSplit full = load(name.substring(0, colon), dataDir, seed);
+            if (limit >= full.train().size()) {
+                return full;
+            }
+            int[] first = new int[limit];
+            for (int i = 0; i < limit; i++) {
+                first[i] = i;
+            }
+            // The training split is already in seeded random order: its first N samples are a random subset.
+            return new DataSplit(name, full.train().subset(first, full.train().name()), full.validation(), full.test());
+        }
         return switch (name) {
             case MNIST_MINI -> loadMnistMini(seed);
             case MNIST -> loadMnist(requireDataDir(name, dataDir), seed);
@@ -91,6 +105,34 @@ public final class Datasets {
             default -> throw new InvalidInputException("unknown dataset '" + name + "'; known datasets: "
                     + String.join(", ", NAMES));
         };
+    }
+
+    /**
+     * Whether {@code name} is a dataset {@link #load} knows: one of {@link #names()}, optionally
+     * with {@code :N} to train on the first N samples of the (seeded, shuffled) training split,
+     * e.g. {@code fashion-mnist:10000}; validation and test splits stay whole.
+     */
+    public static boolean isKnown(String name) {
+        int colon = name.lastIndexOf(':');
+        if (colon < 0) {
+            return NAMES.contains(name);
+        }
+        trainLimit(name);
+        return NAMES.contains(name.substring(0, colon));
+    }
+
+    private static int trainLimit(String name) {
+        String n = name.substring(name.lastIndexOf(':') + 1);
+        try {
+            int limit = Integer.parseInt(n);
+            if (limit >= 1) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new InvalidInputException("dataset '" + name + "': the part after ':' must be a training-sample count "
+                + ">= 1, got '" + n + "'");
     }
 
     /**

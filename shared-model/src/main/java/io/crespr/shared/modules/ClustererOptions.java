@@ -39,6 +39,44 @@ public final class ClustererOptions {
         return v;
     }
 
+    /**
+     * The option {@code kChoices} ("2,3,4"): module counts the pipeline tries before it builds the
+     * modules, keeping the one whose one-shot pruning to the plan's final target scores best on the
+     * validation split. Empty when not set.
+     */
+    public static java.util.List<Integer> kChoices(PluginOptions options) {
+        String v = options.values().get("kChoices");
+        if (v == null || v.isBlank()) {
+            return java.util.List.of();
+        }
+        java.util.List<Integer> out = new java.util.ArrayList<>();
+        for (String part : v.split(",")) {
+            int k;
+            try {
+                k = Integer.parseInt(part.trim());
+            } catch (NumberFormatException e) {
+                throw new InvalidInputException(options.plugin() + " option kChoices must be a comma-separated list of "
+                        + "module counts, got '" + v + "'");
+            }
+            if (k < 1) {
+                throw new InvalidInputException(options.plugin() + " option kChoices must hold counts of at least 1, got "
+                        + k);
+            }
+            out.add(k);
+        }
+        return out.stream().distinct().sorted().toList();
+    }
+
+    /**
+     * The option {@code sharedInputs}: {@code true} (every module reads all input nodes),
+     * {@code false} (the input nodes are partitioned too) or {@code auto} (the default: shared
+     * exactly when the input layer has fewer nodes than modules, as a one-channel image has).
+     */
+    public static boolean sharedInputs(PluginOptions options, int inputNodes, int k) {
+        String v = choice(options, "sharedInputs", "auto", java.util.Set.of("auto", "true", "false"));
+        return v.equals("auto") ? inputNodes < k : Boolean.parseBoolean(v);
+    }
+
     /** An integer option that must be at least {@code minimum}. */
     public static int atLeast(PluginOptions options, String key, int fallback, int minimum) {
         int v = options.integer(key, fallback);

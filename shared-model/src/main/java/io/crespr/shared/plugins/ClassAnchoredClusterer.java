@@ -65,7 +65,7 @@ import java.util.Set;
  *
  * <p>Options: {@code k} (default 2), {@code grouping} ({@code confusion} | {@code weights} |
  * {@code spectral}), {@code balanced} (default true), {@code balancedClasses} (default false),
- * {@code sharedInputs} (default false).
+ * {@code sharedInputs} ({@code auto} by default: shared when the input layer has fewer nodes than k).
  */
 public final class ClassAnchoredClusterer implements Clusterer {
 
@@ -88,7 +88,7 @@ public final class ClassAnchoredClusterer implements Clusterer {
             return new Settings(k, ClustererOptions.choice(options, "grouping", DEFAULT_GROUPING, GROUPINGS),
                     ClustererOptions.flag(options, "balanced", true),
                     ClustererOptions.flag(options, "balancedClasses", false),
-                    ClustererOptions.flag(options, "sharedInputs", false));
+                    ClustererOptions.sharedInputs(options, Integer.MAX_VALUE, 1));
         }
     }
 
@@ -104,13 +104,14 @@ public final class ClassAnchoredClusterer implements Clusterer {
 
     @Override
     public Set<String> optionNames() {
-        return Set.of("k", "grouping", "balanced", "balancedClasses", "sharedInputs");
+        return Set.of("k", "kChoices", "grouping", "balanced", "balancedClasses", "sharedInputs");
     }
 
     @Override
     public void checkOptions(PluginOptions options) {
         Clusterer.super.checkOptions(options);
         Settings.of(options);
+        ClustererOptions.kChoices(options);
     }
 
     @Override
@@ -118,7 +119,8 @@ public final class ClassAnchoredClusterer implements Clusterer {
         checkOptions(options);
         Settings s = Settings.of(options);
         NetworkGraph graph = NetworkGraph.of(checkpoint);
-        ClustererOptions.requireModulesFit(NAME, s.k(), graph.layerSizes(), s.sharedInputs());
+        boolean shared = ClustererOptions.sharedInputs(options, graph.size(0), s.k());
+        ClustererOptions.requireModulesFit(NAME, s.k(), graph.layerSizes(), shared);
 
         double[][] similarity = switch (s.grouping()) {
             case "spectral" -> ClassSimilarity.ofSpectralEmbedding(graph, s.k(), SpectralEmbedding.Solver.BIPARTITE);
@@ -137,7 +139,7 @@ public final class ClassAnchoredClusterer implements Clusterer {
         int[][] modules = new int[graph.layerCount()][];
         modules[graph.classLayer()] = AverageLinkage.cluster(similarity, s.k(), s.balancedClasses());
         for (int l = graph.classLayer() - 1; l >= 0; l--) {
-            if (l == 0 && s.sharedInputs()) {
+            if (l == 0 && shared) {
                 modules[0] = new int[graph.size(0)];
                 Arrays.fill(modules[0], -1);
                 continue;

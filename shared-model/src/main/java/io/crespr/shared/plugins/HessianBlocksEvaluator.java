@@ -53,7 +53,9 @@ public final class HessianBlocksEvaluator implements Evaluator {
         if (c.modules().isEmpty()) {
             return Map.of();
         }
-        int samples = options.integer("samples", 5000);
+        // Convolution patches make every sample hundreds of rows: fewer samples give as many rows.
+        boolean conv = c.weights().stream().anyMatch(w -> io.crespr.shared.hessian.WeightLayout.of(w).conv());
+        int samples = options.integer("samples", conv ? 1000 : 5000);
         int random = options.integer("randomPartitions", 20);
         Map<String, LayerHessian> hessians = LayerHessian.collect(c, data.train(), samples,
                 LayerHessian.DEFAULT_DAMPING, 17);

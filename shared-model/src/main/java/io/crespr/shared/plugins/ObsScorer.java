@@ -60,7 +60,31 @@ public final class ObsScorer implements Scorer {
 
     @Override
     public Set<String> optionNames() {
-        return Set.of("calibration", "damping");
+        return Set.of("calibration", "damping", "refit");
+    }
+
+    /** Option {@code refit} (default true): the OBS update of each row's surviving weights after pruning. */
+    static boolean refit(PluginOptions options) {
+        return io.crespr.shared.modules.ClustererOptions.flag(options, "refit", true);
+    }
+
+    /**
+     * The OBS update: every row of every weight array re-fitted on its surviving weights to the
+     * old row's output on the same calibration samples the saliency used
+     * ({@link io.crespr.shared.hessian.ObsUpdate}); pruned weights stay exactly 0.
+     */
+    @Override
+    public Checkpoint update(Checkpoint before, Checkpoint pruned, DataSplit data, PluginOptions options, long seed) {
+        if (!refit(options)) {
+            return pruned;
+        }
+        Map<String, LayerHessian> hessians = LayerHessian.collect(before, data.train(), calibration(options),
+                damping(options), seed);
+        Map<String, io.crespr.shared.hessian.ObsUpdate.Result> refitted =
+                io.crespr.shared.hessian.ObsUpdate.refitAll(before.weights(), pruned.masks(), hessians);
+        List<ParamTensor> params = pruned.params().stream()
+                .map(p -> refitted.containsKey(p.name()) ? refitted.get(p.name()).weights() : p).toList();
+        return pruned.withParams(params);
     }
 
     @Override
@@ -68,6 +92,7 @@ public final class ObsScorer implements Scorer {
         Scorer.super.checkOptions(options);
         calibration(options);
         damping(options);
+        refit(options);
     }
 
     @Override

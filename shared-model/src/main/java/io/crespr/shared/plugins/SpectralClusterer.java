@@ -52,7 +52,7 @@ import java.util.SplittableRandom;
  * validation is left to the caller.
  *
  * <p>Options: {@code k} (default 2), {@code restarts} (default 10), {@code balanced} (default
- * true), {@code sharedInputs} (default false), {@code eigensolver} ({@code bipartite} default,
+ * true), {@code sharedInputs} ({@code auto} by default: shared when the input layer has fewer nodes than k), {@code eigensolver} ({@code bipartite} default,
  * {@code dense}, {@code commons-math}; see {@link SpectralEmbedding.Solver}).
  */
 public final class SpectralClusterer implements Clusterer {
@@ -67,7 +67,7 @@ public final class SpectralClusterer implements Clusterer {
             return new Settings(ClustererOptions.atLeast(options, "k", 2, 1),
                     ClustererOptions.atLeast(options, "restarts", 10, 1),
                     ClustererOptions.flag(options, "balanced", true),
-                    ClustererOptions.flag(options, "sharedInputs", false),
+                    ClustererOptions.sharedInputs(options, Integer.MAX_VALUE, 1),
                     SpectralEmbedding.Solver.byOptionName(NAME, "eigensolver",
                             options.string("eigensolver", SpectralEmbedding.Solver.BIPARTITE.optionName()).trim()));
         }
@@ -85,13 +85,14 @@ public final class SpectralClusterer implements Clusterer {
 
     @Override
     public Set<String> optionNames() {
-        return Set.of("k", "restarts", "balanced", "sharedInputs", "eigensolver");
+        return Set.of("k", "kChoices", "restarts", "balanced", "sharedInputs", "eigensolver");
     }
 
     @Override
     public void checkOptions(PluginOptions options) {
         Clusterer.super.checkOptions(options);
         Settings.of(options);
+        ClustererOptions.kChoices(options);
     }
 
     @Override
@@ -100,21 +101,22 @@ public final class SpectralClusterer implements Clusterer {
         Settings s = Settings.of(options);
         int k = s.k();
         NetworkGraph graph = NetworkGraph.of(checkpoint);
-        ClustererOptions.requireModulesFit(NAME, k, graph.layerSizes(), s.sharedInputs());
+        boolean shared = ClustererOptions.sharedInputs(options, graph.size(0), s.k());
+        ClustererOptions.requireModulesFit(NAME, k, graph.layerSizes(), shared);
 
         SpectralEmbedding embedding = SpectralEmbedding.of(graph, k, s.solver());
         SplittableRandom random = new SplittableRandom(seed);
         int[][] clusters = new int[graph.layerCount()][];
         for (int l = 0; l < graph.layerCount(); l++) {
             SplittableRandom forLayer = random.split();
-            if (l > 0 || !s.sharedInputs()) {
+            if (l > 0 || !shared) {
                 clusters[l] = clusterLayer(embedding, graph, l, k, s.restarts(), s.balanced(), forLayer);
             }
         }
         int[][] modules = new int[graph.layerCount()][];
         modules[graph.classLayer()] = numberByLowestMember(clusters[graph.classLayer()], k);
         for (int l = graph.classLayer() - 1; l >= 0; l--) {
-            if (l == 0 && s.sharedInputs()) {
+            if (l == 0 && shared) {
                 modules[0] = new int[graph.size(0)];
                 Arrays.fill(modules[0], -1);
                 continue;

@@ -23,14 +23,23 @@ public final class BenchReport {
         AtomicFiles.writeString(dir.resolve("bench.md"), markdown(o, command));
     }
 
+    /** One row per run and level; the Hessian and modularity figures follow the fixed columns. */
     public static String csv(Bench.Outcome o) {
+        List<String> figures = o.rows().stream().flatMap(r -> r.figures().keySet().stream()).distinct().toList();
         StringBuilder sb = new StringBuilder(
-                "dataset,arch,method,sparsity,seed,accuracy,validation_accuracy,achieved_sparsity,worst_class_recall,dense_accuracy\n");
+                "dataset,arch,method,sparsity,seed,accuracy,validation_accuracy,achieved_sparsity,worst_class_recall,dense_accuracy");
+        figures.forEach(f -> sb.append(',').append(f));
+        sb.append('\n');
         for (Bench.Row r : o.rows()) {
-            sb.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%d,%.4f,%.4f,%.6f,%s,%.4f%n", r.dataset(), r.arch(),
+            sb.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%d,%.4f,%.4f,%.6f,%s,%.4f", r.dataset(), r.arch(),
                     r.method(), r.sparsity(), r.seed(), r.accuracy(), r.validationAccuracy(), r.achievedSparsity(),
                     r.worstClassRecall() == null ? "" : String.format(Locale.ROOT, "%.4f", r.worstClassRecall()),
                     r.denseAccuracy()));
+            for (String f : figures) {
+                Double v = r.figures().get(f);
+                sb.append(',').append(v == null ? "" : String.format(Locale.ROOT, "%.6g", v));
+            }
+            sb.append('\n');
         }
         return sb.toString();
     }

@@ -10,15 +10,19 @@ import java.util.function.LongFunction;
 
 /**
  * Methods side by side on the same dense models: for every seed one dense network is trained
- * and shared by all methods (differences pair by seed); every method then runs one gradual
- * schedule to the highest sparsity that hits each requested level exactly on its way, and the
- * accuracy after that round's fine-tuning is recorded.
+ * and shared by all methods (differences pair by seed). By default every method runs once per
+ * level with the plan for that level (its schedule ends there and its penalty is scaled to it),
+ * so each level shows the best model a user asking for it would get. {@code gradual} instead
+ * runs one schedule per method to the highest level that hits every requested level on its
+ * way and records each: about as many times faster as there are levels, but a level reached on
+ * the way to 0.998 is not the model a plan for that level gives.
  */
 public final class Bench {
 
     /** One measured point. */
     public record Row(String dataset, String arch, String method, double sparsity, long seed, double accuracy,
-            double validationAccuracy, double achievedSparsity, Double worstClassRecall, double denseAccuracy) {
+            double validationAccuracy, double achievedSparsity, Double worstClassRecall, double denseAccuracy,
+            Map<String, Double> figures) {
     }
 
     /** All rows, plus wall time per method and stage. */
@@ -89,60 +93,65 @@ public final class Bench {
      * @param methods    method presets to compare
      * @param sparsities levels to record
      * @param seeds      seeds to run (one dense model each)
+     * @param gradual    one run per method and seed records every level (see the class comment)
      * @param data       the data split for a seed
      */
     public static Outcome run(Map<String, Object> base, List<String> methods, List<Double> sparsities,
-            List<Long> seeds, LongFunction<DataSplit> data, Progress progress, PipelineListener listener) {
+            List<Long> seeds, boolean gradual, LongFunction<DataSplit> data, Progress progress,
+            PipelineListener listener) {
         long t0 = System.nanoTime();
         List<Double> levels = sparsities.stream().sorted().distinct().toList();
-        double target = levels.get(levels.size() - 1);
+        List<List<Double>> runs = gradual ? List.of(levels) : levels.stream().map(List::of).toList();
         List<Row> rows = new ArrayList<>();
         Map<String, Map<String, Double>> seconds = new LinkedHashMap<>();
         double denseSeconds = 0;
         for (long seed : seeds) {
             DataSplit split = data.apply(seed);
             Checkpoint dense = null;
-            String matchedCounts = null;
+            Map<Double, String> matchedCounts = new LinkedHashMap<>();
             for (String method : ordered(methods)) {
-                Map<String, Object> o = new LinkedHashMap<>(base);
-                if (method.equals(Methods.LAYER_MATCHED)) {
-                    o.put("options", withAllocationKeep(base.get("options"), matchedCounts));
-                }
-                o.put("method", method);
-                o.put("seed", seed);
-                o.put("targetSparsity", target);
-                o.put("milestones", levels);
-                PruningPlan plan = Plans.build(null, o);
-                progress.started(method, seed);
-                PruningPipeline pipeline = new PruningPipeline(plan, split, listener);
-                PruningResult r;
-                if (plan.growModules()) {
-                    // Its dense training grows the modules, so it cannot share the others' dense model.
-                    r = pipeline.run();
-                } else {
-                    if (dense == null) {
-                        dense = pipeline.trainDense();
-                        denseSeconds += pipeline.timings().get("train");
+                for (List<Double> recorded : runs) {
+                    double target = recorded.get(recorded.size() - 1);
+                    Map<String, Object> o = new LinkedHashMap<>(base);
+                    if (method.equals(Methods.LAYER_MATCHED)) {
+                        o.put("options", withAllocationKeep(base.get("options"), matchedCounts.get(target)));
                     }
-                    r = pipeline.pruneFrom(dense);
-                }
-                if (method.equals(MATCHED_SOURCE)) {
-                    matchedCounts = keptCountsByRound(r);
-                }
-                Map<String, Double> s = seconds.computeIfAbsent(method, k -> new LinkedHashMap<>());
-                boolean sharedDense = !plan.growModules();
-                // The shared dense training is reported once, apart from the methods.
-                r.stageSeconds().forEach((k, v) -> {
-                    if (!(sharedDense && k.equals("train"))) {
-                        s.merge(k, v, Double::sum);
+                    o.put("method", method);
+                    o.put("seed", seed);
+                    o.put("targetSparsity", target);
+                    o.put("milestones", recorded);
+                    PruningPlan plan = Plans.build(null, o);
+                    progress.started(method + (gradual ? "" : " @ " + target), seed);
+                    PruningPipeline pipeline = new PruningPipeline(plan, split, listener);
+                    PruningResult r;
+                    if (plan.growModules()) {
+                        // Its dense training grows the modules, so it cannot share the others' dense model.
+                        r = pipeline.run();
+                    } else {
+                        if (dense == null) {
+                            dense = pipeline.trainDense();
+                            denseSeconds += pipeline.timings().get("train");
+                        }
+                        r = pipeline.pruneFrom(dense);
                     }
-                });
-                for (double level : levels) {
-                    RoundResult rr = r.at(level).orElseThrow();
-                    rows.add(new Row(plan.dataset(), plan.arch(), method, level, seed, rr.testAccuracy(),
-                            rr.validationAccuracy(), rr.sparsity(),
-                            rr.metrics().get("worstClassRecall") instanceof Number n ? n.doubleValue() : null,
-                            r.denseRound().testAccuracy()));
+                    if (method.equals(MATCHED_SOURCE)) {
+                        matchedCounts.put(target, keptCountsByRound(r));
+                    }
+                    Map<String, Double> s = seconds.computeIfAbsent(method, k -> new LinkedHashMap<>());
+                    boolean sharedDense = !plan.growModules();
+                    // The shared dense training is reported once, apart from the methods.
+                    r.stageSeconds().forEach((k, v) -> {
+                        if (!(sharedDense && k.equals("train"))) {
+                            s.merge(k, v, Double::sum);
+                        }
+                    });
+                    for (double level : recorded) {
+                        RoundResult rr = r.at(level).orElseThrow();
+                        rows.add(new Row(plan.dataset(), plan.arch(), method, level, seed, rr.testAccuracy(),
+                                rr.validationAccuracy(), rr.sparsity(),
+                                rr.metrics().get("worstClassRecall") instanceof Number n ? n.doubleValue() : null,
+                                r.denseRound().testAccuracy(), BenchFigures.of(rr)));
+                    }
                 }
             }
         }

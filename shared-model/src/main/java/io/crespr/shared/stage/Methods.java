@@ -11,8 +11,35 @@ import java.util.Map;
  */
 public final class Methods {
 
-    /** The sparsity-promoting penalty every "+L1" method shares: λ grows linearly to this value. */
-    public static final String L1 = "0.001";
+    /**
+     * The sparsity-promoting penalty every "+L1" method shares, tuned for the target: λ grows
+     * linearly over the rounds to {@link #l1For(double)}. Points chosen on Fashion-MNIST
+     * validation (BENCHMARKS.md, "Per-target penalty"); between them λ is interpolated linearly
+     * in log(1 − target), beyond them it is held.
+     */
+    static final double[][] L1_BY_TARGET = {
+        {0.95, 0},
+        {0.98, 1e-4},
+        {0.99, 3e-4},
+        {0.995, 1e-3},
+    };
+
+    /** λ of the penalty for a plan that prunes to {@code target}. */
+    public static double l1For(double target) {
+        double[][] t = L1_BY_TARGET;
+        if (target <= t[0][0]) {
+            return t[0][1];
+        }
+        for (int i = 1; i < t.length; i++) {
+            if (target <= t[i][0]) {
+                double a = Math.log(1 - t[i - 1][0]);
+                double b = Math.log(1 - t[i][0]);
+                double f = (Math.log(1 - target) - a) / (b - a);
+                return t[i - 1][1] + f * (t[i][1] - t[i - 1][1]);
+            }
+        }
+        return t[t.length - 1][1];
+    }
 
     /** The method whose per-layer counts {@code layer-matched} copies. */
     public static final String LAYER_MATCHED = "layer-matched";
@@ -56,20 +83,34 @@ public final class Methods {
         return java.util.Collections.unmodifiableMap(p);
     }
 
+    /** The penalty's λ is filled in per target by {@link #preset(String, double)}. */
+    private static final String L1_FOR_TARGET = "for-target";
+
     private static Map<String, String> l1(int interFactor) {
-        return Map.of("l1", L1, "l1Growth", "linear", "l1Scope", "all", "l1Inter", String.valueOf(interFactor));
+        return Map.of("l1", L1_FOR_TARGET, "l1Growth", "linear", "l1Scope", "all",
+                "l1Inter", String.valueOf(interFactor));
     }
 
     public static java.util.Set<String> names() {
         return PRESETS.keySet();
     }
 
-    public static Map<String, Object> preset(String method) {
+    /** The preset for a plan that prunes to {@code target}: its penalty is scaled to that target. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> preset(String method, double target) {
         Map<String, Object> p = PRESETS.get(method);
         if (p == null) {
             throw new InvalidInputException("unknown method '" + method + "'; known: "
                     + String.join(", ", PRESETS.keySet()));
         }
-        return p;
+        Map<String, Object> out = new LinkedHashMap<>(p);
+        Map<String, Map<String, String>> options = new LinkedHashMap<>();
+        ((Map<String, Map<String, String>>) p.get("options")).forEach((stage, o) -> {
+            Map<String, String> copy = new LinkedHashMap<>(o);
+            copy.replaceAll((k, v) -> L1_FOR_TARGET.equals(v) ? String.valueOf(l1For(target)) : v);
+            options.put(stage, copy);
+        });
+        out.put("options", options);
+        return out;
     }
 }

@@ -91,7 +91,7 @@ public final class Plans {
         }
         Map<String, Object> merged = defaults();
         String method = String.valueOf(given.getOrDefault("method", merged.get("method")));
-        merged.putAll(Methods.preset(method));
+        merged.putAll(Methods.preset(method, targetOf(given.getOrDefault("targetSparsity", merged.get("targetSparsity")))));
         Map<String, Map<String, String>> options = mergeOptions(merged.get("options"), given.get("options"));
         merged.putAll(given);
         merged.put("options", options);
@@ -117,6 +117,18 @@ public final class Plans {
             }
             throw new InvalidInputException("plan does not parse: "
                     + (c == null ? e.getMessage() : c.getMessage()).lines().findFirst().orElse(""), e);
+        }
+    }
+
+    /** The target as given, for the preset's penalty; a value that is no number fails later, with its name. */
+    private static double targetOf(Object v) {
+        if (v instanceof Number n) {
+            return n.doubleValue();
+        }
+        try {
+            return Double.parseDouble(String.valueOf(v));
+        } catch (NumberFormatException e) {
+            return 0.9;
         }
     }
 

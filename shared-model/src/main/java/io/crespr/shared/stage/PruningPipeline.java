@@ -4,6 +4,7 @@ import io.crespr.shared.data.DataSplit;
 import io.crespr.shared.model.Checkpoint;
 import io.crespr.shared.spi.Saliency;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -48,7 +49,7 @@ public final class PruningPipeline {
 
     private PruningResult prune(Checkpoint dense, long t0) {
         int rounds = steps.rounds();
-        RoundResult denseRound = evaluate(dense, 0, Map.of());
+        RoundResult denseRound = evaluate(dense, 0, Map.of(), Map.of());
         List<RoundResult> results = new ArrayList<>();
         Checkpoint current = dense;
         for (int r = 1; r <= rounds; r++) {
@@ -56,18 +57,27 @@ public final class PruningPipeline {
             Timings roundTime = new Timings();
             Checkpoint in = current;
             Checkpoint clustered = in;
+            Map<String, Object> earlier = new LinkedHashMap<>();
             if (steps.clustersIn(r, in)) {
                 listener.stageStarted("cluster", r, rounds);
-                clustered = timed(roundTime, "cluster", () -> steps.cluster(in, round));
+                StageSteps.KChoice choice = steps.choosesK()
+                        ? timed(roundTime, "choose-k", () -> steps.chooseK(in, round)) : null;
+                if (choice != null) {
+                    earlier.put("kChoice", Map.of("k", choice.k(), "validationAccuracy", choice.validationAccuracy()));
+                }
+                clustered = timed(roundTime, "cluster", () -> steps.cluster(in, round, choice));
             }
             final Checkpoint withModules = clustered;
             listener.stageStarted("score", r, rounds);
             Saliency saliency = timed(roundTime, "score", () -> steps.score(withModules, round));
             listener.stageStarted("prune", r, rounds);
             Checkpoint pruned = timed(roundTime, "prune", () -> steps.prune(withModules, saliency, round));
+            Map<String, Object> rise = timed(roundTime, "loss-rise",
+                    () -> steps.pruneStepRise(withModules, pruned, round));
             listener.stageStarted("fine-tune", r, rounds);
             current = timed(roundTime, "fine-tune", () -> steps.fineTune(pruned, round, this::iteration));
-            RoundResult result = evaluate(current, r, roundTime.ordered());
+            earlier.put("pruneStep", rise);
+            RoundResult result = evaluate(current, r, roundTime.ordered(), earlier);
             results.add(result);
             listener.roundDone(result);
         }
@@ -83,9 +93,9 @@ public final class PruningPipeline {
         return timings.time(stage, () -> round.time(stage, work));
     }
 
-    private RoundResult evaluate(Checkpoint c, int round, Map<String, Double> seconds) {
+    private RoundResult evaluate(Checkpoint c, int round, Map<String, Double> seconds, Map<String, Object> earlier) {
         listener.stageStarted("evaluate", round, steps.rounds());
-        return timings.time("evaluate", () -> steps.evaluate(c, round, seconds));
+        return timings.time("evaluate", () -> steps.evaluate(c, round, seconds, earlier));
     }
 
     public Timings timings() {

@@ -103,9 +103,9 @@ public record PruningPlan(String method, String dataset, String arch, long seed,
 
     private static void validate(String dataset, String arch, double target, int rounds, int denseEpochs,
             int fineTuneEpochs, int batchSize, double lr, double ftLr, List<Double> milestones) {
-        if (!Datasets.names().contains(dataset)) {
+        if (!Datasets.isKnown(dataset)) {
             throw new InvalidInputException("unknown dataset '" + dataset + "'; known: "
-                    + String.join(", ", Datasets.names()));
+                    + String.join(", ", Datasets.names()) + " (NAME:N trains on N samples)");
         }
         Architecture.parse(arch);
         if (!(target >= 0 && target < 1)) {

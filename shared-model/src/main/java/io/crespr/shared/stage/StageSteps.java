@@ -1,6 +1,7 @@
 package io.crespr.shared.stage;
 
 import io.crespr.shared.data.DataSplit;
+import io.crespr.shared.hessian.PruneStepRise;
 import io.crespr.shared.model.Architecture;
 import io.crespr.shared.model.Checkpoint;
 import io.crespr.shared.model.Checkpoints;
@@ -20,7 +21,10 @@ import io.crespr.shared.spi.Schedule;
 import io.crespr.shared.spi.Scorer;
 import io.crespr.shared.spi.TrainRequest;
 import io.crespr.shared.spi.Trainer;
+import io.crespr.shared.model.Predictions;
+import io.crespr.shared.modules.ClustererOptions;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
 
@@ -90,10 +94,7 @@ public final class StageSteps {
             return train(init, plan.denseEpochs(), plan.learningRate(), 0, "train", onIteration);
         }
         Checkpoint warm = train(init, 1, plan.learningRate(), 0, "train", onIteration);
-        Clusterer clusterer = Plugins.get(Clusterer.class, plan.clusterer());
-        ModuleMap modules = clusterer.cluster(warm, data, plan.optionsFor("clusterer", plan.clusterer()),
-                Seeds.derive(plan.seed(), "cluster", 0));
-        Checkpoint clustered = warm.derive(warm.id(), warm.params(), warm.masks(), modules, warm.provenance());
+        Checkpoint clustered = cluster(warm, 0);
         Map<String, String> growth = new LinkedHashMap<>(plan.optionsFor("trainer", plan.trainer()).values());
         growth.put("l1", String.valueOf(plan.growL1()));
         growth.put("l1Scope", "inter");
@@ -113,10 +114,62 @@ public final class StageSteps {
         return plan.reclusterEvery() > 0 && (round - 1) % plan.reclusterEvery() == 0;
     }
 
-    /** The checkpoint with a fresh module map from the plan's clusterer. */
+    /** The checkpoint with a fresh module map from the plan's clusterer (k chosen first when {@code kChoices} is set). */
     public Checkpoint cluster(Checkpoint in, int round) {
+        return cluster(in, round, chooseK(in, round));
+    }
+
+    /** The checkpoint with a fresh module map of {@code choice.k()} modules (the plan's k when null). */
+    public Checkpoint cluster(Checkpoint in, int round, KChoice choice) {
+        return withModules(in, round, choice == null ? null : choice.k());
+    }
+
+    /**
+     * k chosen by validation, for a clusterer with the option {@code kChoices}: for every
+     * candidate the modules are built, the checkpoint is pruned in one shot to the plan's final
+     * target with the plan's scorer, pruner and allocation, and scored on the validation split
+     * without fine-tuning; the best wins (ties: the smaller k). {@code null} without the option.
+     */
+    public KChoice chooseK(Checkpoint in, int round) {
+        List<Integer> choices = ClustererOptions.kChoices(plan.optionsFor("clusterer", plan.clusterer()));
+        if (choices.isEmpty()) {
+            return null;
+        }
+        if (data.validation().size() == 0) {
+            throw new io.crespr.shared.InvalidInputException("clusterer option kChoices chooses k on the validation "
+                    + "split, but dataset " + plan.dataset() + " has none");
+        }
+        Map<Integer, Double> scores = new LinkedHashMap<>();
+        int best = choices.get(0);
+        for (int k : choices) {
+            Checkpoint clustered = withModules(in, round, k);
+            Checkpoint pruned = prune(clustered, score(clustered, round), rounds());
+            double acc = Predictions.accuracy(Predictions.predict(Networks.fromCheckpoint(pruned, null, 0),
+                    data.validation()), data.validation().labels());
+            scores.put(k, acc);
+            if (acc > scores.get(best)) {
+                best = k;
+            }
+        }
+        return new KChoice(best, scores);
+    }
+
+    /** Whether the plan chooses k by validation (its clusterer has {@code kChoices}). */
+    public boolean choosesK() {
+        return !ClustererOptions.kChoices(plan.optionsFor("clusterer", plan.clusterer())).isEmpty();
+    }
+
+    /** The module count chosen by validation, and every candidate's validation accuracy. */
+    public record KChoice(int k, Map<Integer, Double> validationAccuracy) {
+    }
+
+    private Checkpoint withModules(Checkpoint in, int round, Integer k) {
         Clusterer clusterer = Plugins.get(Clusterer.class, plan.clusterer());
-        ModuleMap modules = clusterer.cluster(in, data, plan.optionsFor("clusterer", plan.clusterer()),
+        Map<String, String> options = new LinkedHashMap<>(plan.optionsFor("clusterer", plan.clusterer()).values());
+        if (k != null) {
+            options.put("k", String.valueOf(k));
+        }
+        ModuleMap modules = clusterer.cluster(in, data, new PluginOptions(plan.clusterer(), options),
                 Seeds.derive(plan.seed(), "cluster", round));
         return in.derive(in.id(), in.params(), in.masks(), modules, in.provenance());
     }
@@ -139,8 +192,11 @@ public final class StageSteps {
         opts.put("scorer", plan.scorer());
         opts.put("clusterer", plan.clusterer());
         opts.put("allocation", plan.allocation());
-        return Checkpoints.applyMasks(in, masks,
+        Checkpoint pruned = Checkpoints.applyMasks(in, masks,
                 Checkpoints.next(in, "prune", new PluginRef("prune", pruner.name(), opts), round));
+        // The scorer's own update of the survivors (OBS re-fits each row), on the samples it scored.
+        return Plugins.get(Scorer.class, plan.scorer()).update(in, pruned, data, plan.optionsFor("scorer", plan.scorer()),
+                Seeds.derive(plan.seed(), "score", round));
     }
 
     /** Masked, sparsity-promoting fine-tuning after round {@code round}'s pruning. */
@@ -148,9 +204,23 @@ public final class StageSteps {
         return train(pruned, plan.fineTuneEpochs(), plan.fineTuneLearningRate(), round, "fine-tune", onIteration);
     }
 
+    /**
+     * The pruning step's cost, predicted by the layer Hessians and measured on validation data
+     * ({@link PruneStepRise}); recorded in the round's metrics as {@code pruneStep}.
+     */
+    public Map<String, Object> pruneStepRise(Checkpoint before, Checkpoint after, int round) {
+        return PruneStepRise.measure(before, after, data, PruneStepRise.DEFAULT_SAMPLES,
+                Seeds.derive(plan.seed(), "rise", round));
+    }
+
     /** Every evaluator of the plan on {@code c}; round 0 is the dense model. */
     public RoundResult evaluate(Checkpoint c, int round, Map<String, Double> seconds) {
-        Map<String, Object> m = new LinkedHashMap<>();
+        return evaluate(c, round, seconds, Map.of());
+    }
+
+    /** As {@link #evaluate(Checkpoint, int, Map)}, with figures measured earlier in the round ({@code pruneStep}). */
+    public RoundResult evaluate(Checkpoint c, int round, Map<String, Double> seconds, Map<String, Object> earlier) {
+        Map<String, Object> m = new LinkedHashMap<>(earlier);
         for (String name : plan.evaluators()) {
             m.putAll(Plugins.get(Evaluator.class, name).evaluate(c, data, plan.optionsFor("evaluator", name)));
         }

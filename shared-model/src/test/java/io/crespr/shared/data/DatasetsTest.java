@@ -91,6 +91,21 @@ class DatasetsTest {
     }
 
     @Test
+    void aTrainingLimitTakesTheFirstSamplesOfTheShuffledTrainingSplitAndKeepsTheOthersWhole() {
+        DataSplit full = Datasets.load("synthetic", null, 5);
+        DataSplit part = Datasets.load("synthetic:300", null, 5);
+        assertThat(part.train().size()).isEqualTo(300);
+        assertThat(part.train().labels()).containsExactly(java.util.Arrays.copyOf(full.train().labels(), 300));
+        assertThat(part.validation().labels()).containsExactly(full.validation().labels());
+        assertThat(part.test().features()).isEqualTo(full.test().features());
+        assertThat(Datasets.isKnown("synthetic:300")).isTrue();
+        assertThat(Datasets.isKnown("cifar:300")).isFalse();
+        assertThatThrownBy(() -> Datasets.load("synthetic:0", null, 5)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("training-sample count >= 1, got '0'");
+        assertThatThrownBy(() -> Datasets.isKnown("synthetic:lots")).isInstanceOf(InvalidInputException.class);
+    }
+
+    @Test
     void unknownNameListsTheKnownOnes() {
         assertThatThrownBy(() -> Datasets.load("cifar", dataDir, 1))
                 .isInstanceOf(InvalidInputException.class)

@@ -33,7 +33,7 @@ class AllocatorsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"uniform", "erk", "global", "lamp"})
+    @ValueSource(strings = {"uniform", "erk", "global", "lamp", "sensitivity"})
     void everyAllocatorHitsTheTotalExactlyWithinLayerSizes(String name) {
         Allocator a = Plugins.get(Allocator.class, name);
         List<ParamTensor> w = dense.weights();
@@ -44,6 +44,47 @@ class AllocatorsTest {
                     .isEqualTo(dense.prunableCount() - Math.round(t * dense.prunableCount()));
             for (int l = 0; l < keep.length; l++) {
                 assertThat(keep[l]).isBetween(0L, (long) w.get(l).size());
+            }
+        }
+    }
+
+    /** Σ over layers of the share of the layer's predicted rise that pruning down to {@code keep} costs. */
+    private static double relativeRise(Checkpoint c, Saliency s, long[] keep) {
+        double sum = 0;
+        for (int l = 0; l < keep.length; l++) {
+            float[] v = s.values().get(c.weights().get(l).name()).clone();
+            java.util.Arrays.sort(v);
+            double total = 0;
+            double cut = 0;
+            for (int i = 0; i < v.length; i++) {
+                total += v[i];
+                cut += i < v.length - keep[l] ? v[i] : 0;
+            }
+            sum += cut / total;
+        }
+        return sum;
+    }
+
+    @Test
+    void sensitivityMinimisesTheSummedRelativePredictedRise() {
+        Saliency obd = new ObdScorer().score(dense, data, PluginOptions.none("obd"), 0);
+        for (double t : new double[] {0.5, 0.9, 0.99}) {
+            long[] best = new SensitivityAllocator().keep(dense, obd, t, PluginOptions.none("sensitivity"));
+            double mine = relativeRise(dense, obd, best);
+            for (String other : List.of("uniform", "erk", "global", "lamp")) {
+                long[] k = Plugins.get(Allocator.class, other).keep(dense, obd, t, PluginOptions.none(other));
+                assertThat(mine).as("%s at %s", other, t).isLessThanOrEqualTo(relativeRise(dense, obd, k) + 1e-6);
+            }
+            // Moving one weight between any two layers cannot lower it either (the greedy optimum).
+            for (int a = 0; a < best.length; a++) {
+                for (int b = 0; b < best.length; b++) {
+                    if (a != b && best[a] > 0 && best[b] < dense.weights().get(b).size()) {
+                        long[] moved = best.clone();
+                        moved[a]--;
+                        moved[b]++;
+                        assertThat(mine).isLessThanOrEqualTo(relativeRise(dense, obd, moved) + 1e-6);
+                    }
+                }
             }
         }
     }

@@ -96,11 +96,15 @@ class ClassAnchoredClustererTest {
     void aConvolutionalNetworkNeedsSharedInputsForMoreModulesThanInputChannels() {
         Checkpoint lenet5 = Checkpoints.init(Architecture.parse("lenet-5"), new Networks.Io(new int[] {1, 28, 28}, 10),
                 "mnist-mini", 3);
-        assertThatThrownBy(() -> clusterer.cluster(lenet5, null, options("k", "2", "grouping", "weights"), 1))
+        assertThatThrownBy(() -> clusterer.cluster(lenet5, null, options("k", "2", "grouping", "weights",
+                "sharedInputs", "false"), 1))
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("k=2 exceeds the 1 nodes of the input layer")
                 .hasMessageContaining("sharedInputs=true");
         ModuleMap m = clusterer.cluster(lenet5, null, options("k", "2", "grouping", "weights", "sharedInputs", "true"), 1);
+        // auto (the default) shares the one input channel, as true does.
+        assertThat(clusterer.cluster(lenet5, null, options("k", "2", "grouping", "weights"), 1).assignments().get(0))
+                .containsExactly(m.assignments().get(0));
         ModuleStructure.check(lenet5, m);
         assertThat(ModuleStructure.spanningModules(m)).hasSize(2);
         assertThat(m.assignments().get(1)).hasSize(20);

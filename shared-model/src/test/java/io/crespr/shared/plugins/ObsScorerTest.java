@@ -164,6 +164,45 @@ class ObsScorerTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void theUpdateAfterPruningKeepsTheMasksAndLowersEveryLayersReconstructionRise() {
+        DataSplit data = Fixtures.synthetic(3);
+        // Validation = training split, so the predicted rise is measured on the samples OBS fitted.
+        DataSplit same = new DataSplit(data.name(), data.train(), data.train(), data.test());
+        Checkpoint c = Fixtures.mlp("mlp:16", data, 4);
+        Map<String, Mask> masks = new java.util.LinkedHashMap<>();
+        for (ParamTensor w : c.weights()) {
+            boolean[] keep = new boolean[w.size()];
+            for (int i = 0; i < keep.length; i++) {
+                keep[i] = Math.floorMod(i * 7 + 3, 10) < 3;
+            }
+            masks.put(w.name(), new Mask(w.name(), keep));
+        }
+        Checkpoint pruned = Checkpoints.applyMasks(c, masks, c.provenance());
+        int all = data.train().size();
+        PluginOptions refit = new PluginOptions("obs", Map.of("calibration", String.valueOf(all)));
+        Checkpoint updated = new ObsScorer().update(c, pruned, same, refit, 5);
+        assertThat(updated.masks()).isEqualTo(pruned.masks());
+        for (ParamTensor w : updated.weights()) {
+            boolean[] keep = updated.mask(w.name()).keep();
+            for (int i = 0; i < keep.length; i++) {
+                if (!keep[i]) {
+                    assertThat(w.values()[i]).isZero();
+                }
+            }
+            assertThat(w.values()).isNotEqualTo(pruned.param(w.name()).values());
+        }
+        Map<String, Double> plain = (Map<String, Double>) io.crespr.shared.hessian.PruneStepRise
+                .measure(c, pruned, same, all, 1).get("predictedRiseByLayer");
+        Map<String, Double> fitted = (Map<String, Double>) io.crespr.shared.hessian.PruneStepRise
+                .measure(c, updated, same, all, 1).get("predictedRiseByLayer");
+        plain.forEach((name, rise) -> assertThat(fitted.get(name)).as(name).isLessThan(rise));
+        // refit=false leaves the survivors alone.
+        assertThat(new ObsScorer().update(c, pruned, same, new PluginOptions("obs", Map.of("refit", "false")), 5))
+                .isSameAs(pruned);
+    }
+
+    @Test
     void convolutionWeightsUseTheirPatchEntry() {
         DataSplit mnist = Datasets.load(Datasets.MNIST_MINI, null, 1);
         Checkpoint c = Checkpoints.init(Architecture.parse("lenet-5"), new Networks.Io(new int[] {1, 28, 28}, 10),
@@ -198,7 +237,7 @@ class ObsScorerTest {
                 .isInstanceOf(InvalidInputException.class).hasMessage("obs option damping must be >= 0, got -0.5");
         assertThatThrownBy(() -> scorer.score(c, data, new PluginOptions("obs", Map.of("damping", "lots")), 1))
                 .isInstanceOf(InvalidInputException.class).hasMessage("obs option damping must be a number, got 'lots'");
-        assertThat(scorer.optionNames()).containsExactlyInAnyOrder("calibration", "damping");
+        assertThat(scorer.optionNames()).containsExactlyInAnyOrder("calibration", "damping", "refit");
         scorer.checkOptions(new PluginOptions("obs", Map.of("calibration", "500", "damping", "0")));
         assertThatThrownBy(() -> scorer.checkOptions(new PluginOptions("obs", Map.of("samples", "5"))))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("unknown option 'samples' for obs");

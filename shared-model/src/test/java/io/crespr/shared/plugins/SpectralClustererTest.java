@@ -96,9 +96,11 @@ class SpectralClustererTest {
     void aConvolutionalNetworkSpansWithSharedInputs() {
         Checkpoint lenet5 = Checkpoints.init(Architecture.parse("lenet-5"), new Networks.Io(new int[] {1, 28, 28}, 10),
                 "mnist-mini", 3);
-        assertThatThrownBy(() -> clusterer.cluster(lenet5, null, options("k", "3"), 1))
+        assertThatThrownBy(() -> clusterer.cluster(lenet5, null, options("k", "3", "sharedInputs", "false"), 1))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("sharedInputs=true");
         ModuleMap m = clusterer.cluster(lenet5, null, options("k", "3", "sharedInputs", "true"), 1);
+        assertThat(clusterer.cluster(lenet5, null, options("k", "3"), 1).assignments().get(0))
+                .containsExactly(m.assignments().get(0));
         ModuleStructure.check(lenet5, m);
         assertThat(ModuleStructure.spanningModules(m)).hasSize(3);
     }

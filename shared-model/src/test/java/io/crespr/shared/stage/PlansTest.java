@@ -66,7 +66,7 @@ class PlansTest {
         rejects("targetSparsity must be in [0, 1), got -0.5", "targetSparsity", -0.5);
         rejects("unknown scorer plugin 'hessian'; known: magnitude, obd, obs, random", "scorer", "hessian");
         rejects("unknown method 'crespr2'; known: gmp, gmp-l1, lamp, obd, obs, crespr, layer-matched, random", "method", "crespr2");
-        rejects("unknown dataset 'cifar'; known: mnist-mini, mnist, fashion-mnist, synthetic", "dataset", "cifar");
+        rejects("unknown dataset 'cifar'; known: mnist-mini, mnist, fashion-mnist, synthetic (NAME:N trains on N samples)", "dataset", "cifar");
         rejects("architecture 'mlp:10,,3' does not parse: '' is not a layer width (expected mlp:W1,W2,… with positive integers)",
                 "arch", "mlp:10,,3");
         rejects("rounds must be in [1, 1000], got 0", "rounds", 0);

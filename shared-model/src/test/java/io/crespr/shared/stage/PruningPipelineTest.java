@@ -75,4 +75,28 @@ class PruningPipelineTest {
         assertThat(io.crespr.shared.model.ModuleStructure.spanningModules(modular.pruned().modules())).hasSize(3);
         assertThat((Double) modular.last().metrics().get("intraModuleSurvivorShare")).isGreaterThan(0.9);
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void kChosenByValidationIsTheBestCandidateAndEveryStepRecordsItsLossRise() {
+        Map<String, Object> s = new java.util.HashMap<>(Map.of("arch", "mlp:32,16", "targetSparsity", 0.9,
+                "seed", 2L, "rounds", 3, "denseEpochs", 2, "method", "crespr"));
+        s.put("options", Map.of("clusterer", Map.of("kChoices", "1,2,3,4")));
+        PruningResult r = run("synthetic", s);
+        Map<String, Object> choice = (Map<String, Object>) r.rounds().get(0).metrics().get("kChoice");
+        Map<Integer, Double> scores = (Map<Integer, Double>) choice.get("validationAccuracy");
+        assertThat(scores).containsOnlyKeys(1, 2, 3, 4);
+        int k = (Integer) choice.get("k");
+        double best = scores.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+        assertThat(scores.get(k)).isEqualTo(best);
+        assertThat(scores.entrySet().stream().filter(e -> e.getValue() == best).mapToInt(Map.Entry::getKey).min()
+                .orElseThrow()).isEqualTo(k);
+        assertThat(r.pruned().modules().k()).isEqualTo(k);
+        for (RoundResult rr : r.rounds()) {
+            Map<String, Object> step = (Map<String, Object>) rr.metrics().get("pruneStep");
+            assertThat((Double) step.get("predictedRise")).isPositive();
+            assertThat((Double) step.get("measuredRise")).isPositive();
+        }
+        assertThat(io.crespr.shared.report.Reports.markdown(r)).contains("## Every pruning step");
+    }
 }
