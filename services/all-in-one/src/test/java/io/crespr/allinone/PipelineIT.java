@@ -288,7 +288,7 @@ class PipelineIT {
 
     private static CheckpointEvent with(CheckpointEvent e, String jobId, Map<String, Object> plan, PayloadRef ckpt) {
         return new CheckpointEvent(e.schemaVersion(), e.event(), jobId, e.round(), e.rounds(), plan, e.model(),
-                e.history(), e.roundSeconds(), e.stageSeconds(), e.codecSeconds(), ckpt, e.saliency(), e.dense(),
+                e.history(), e.roundSeconds(), e.roundMetrics(), e.stageSeconds(), e.codecSeconds(), ckpt, e.saliency(), e.dense(),
                 e.provenance(), e.submittedAt());
     }
 }

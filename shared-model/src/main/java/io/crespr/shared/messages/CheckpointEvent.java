@@ -22,6 +22,8 @@ import java.util.Map;
  * @param model         the model version a job from {@code crespr.models.retrained.v1} compresses, else null
  * @param history       the dense model's evaluation and every finished round's
  * @param roundSeconds  wall time of this round's stages so far (cluster, score, prune, fine-tune)
+ * @param roundMetrics  figures measured earlier in the round, which its evaluation records
+ *                      ({@code kChoice} by clustering, {@code pruneStep} by pruning)
  * @param stageSeconds  wall time per stage, summed over the job so far
  * @param codecSeconds  time spent encoding, compressing, hashing and decoding payloads, summed
  * @param checkpoint    the checkpoint
@@ -32,7 +34,7 @@ import java.util.Map;
  */
 public record CheckpointEvent(int schemaVersion, String event, String jobId, int round, int rounds,
         Map<String, Object> plan, ModelVersion model, List<RoundResult> history, Map<String, Double> roundSeconds,
-        Map<String, Double> stageSeconds, double codecSeconds, PayloadRef checkpoint, PayloadRef saliency,
+        Map<String, Object> roundMetrics, Map<String, Double> stageSeconds, double codecSeconds, PayloadRef checkpoint, PayloadRef saliency,
         PayloadRef dense, Provenance provenance, long submittedAt) implements VersionedEvent {
 
     public static final String CHECKPOINT_TRAINED = "CheckpointTrained";
@@ -61,6 +63,7 @@ public record CheckpointEvent(int schemaVersion, String event, String jobId, int
         }
         history = history == null ? List.of() : List.copyOf(history);
         roundSeconds = roundSeconds == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(roundSeconds));
+        roundMetrics = roundMetrics == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(roundMetrics));
         stageSeconds = stageSeconds == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(stageSeconds));
     }
 
@@ -84,6 +87,7 @@ public record CheckpointEvent(int schemaVersion, String event, String jobId, int
         private final ModelVersion model;
         private final List<RoundResult> history;
         private Map<String, Double> roundSeconds;
+        private Map<String, Object> roundMetrics;
         private final Map<String, Double> stageSeconds;
         private double codecSeconds;
         private PayloadRef checkpoint;
@@ -101,6 +105,7 @@ public record CheckpointEvent(int schemaVersion, String event, String jobId, int
             model = e.model;
             history = new ArrayList<>(e.history);
             roundSeconds = new LinkedHashMap<>(e.roundSeconds);
+            roundMetrics = new LinkedHashMap<>(e.roundMetrics);
             stageSeconds = new LinkedHashMap<>(e.stageSeconds);
             codecSeconds = e.codecSeconds;
             checkpoint = e.checkpoint;
@@ -119,6 +124,7 @@ public record CheckpointEvent(int schemaVersion, String event, String jobId, int
         public Builder round(int v) {
             if (v != round) {
                 roundSeconds = new LinkedHashMap<>();
+                roundMetrics = new LinkedHashMap<>();
             }
             round = v;
             return this;
@@ -154,6 +160,12 @@ public record CheckpointEvent(int schemaVersion, String event, String jobId, int
             return this;
         }
 
+        /** A figure of this round, for its evaluation to record. */
+        public Builder roundMetric(String key, Object value) {
+            roundMetrics.put(key, value);
+            return this;
+        }
+
         public Builder codecSeconds(double s) {
             codecSeconds += s;
             return this;
@@ -161,7 +173,7 @@ public record CheckpointEvent(int schemaVersion, String event, String jobId, int
 
         public CheckpointEvent build() {
             return new CheckpointEvent(SCHEMA_VERSION, event, jobId, round, rounds, plan, model, history, roundSeconds,
-                    stageSeconds, codecSeconds, checkpoint, saliency, dense, provenance, submittedAt);
+                    roundMetrics, stageSeconds, codecSeconds, checkpoint, saliency, dense, provenance, submittedAt);
         }
     }
 
@@ -169,6 +181,6 @@ public record CheckpointEvent(int schemaVersion, String event, String jobId, int
     public static CheckpointEvent first(String jobId, int rounds, Map<String, Object> plan, ModelVersion model,
             PayloadRef checkpoint, Provenance provenance, long submittedAt) {
         return new CheckpointEvent(SCHEMA_VERSION, CHECKPOINT_TRAINED, jobId, 0, rounds, plan, model, List.of(),
-                Map.of(), Map.of(), 0, checkpoint, null, null, provenance, submittedAt);
+                Map.of(), Map.of(), Map.of(), 0, checkpoint, null, null, provenance, submittedAt);
     }
 }

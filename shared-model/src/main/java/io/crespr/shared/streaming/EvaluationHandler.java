@@ -40,7 +40,7 @@ public final class EvaluationHandler implements StageHandler {
         started.accept(job.status(JobState.EVALUATING));
         Map<String, Double> roundSeconds = e.round() == 0 ? Map.of() : e.roundSeconds();
         StageContext.Timed<RoundResult> result = StageContext.time(
-                () -> job.steps().evaluate(job.checkpoint(), e.round(), roundSeconds));
+                () -> job.steps().evaluate(job.checkpoint(), e.round(), roundSeconds, e.roundMetrics()));
         CheckpointEvent.Builder b = e.toBuilder().seconds("evaluate", result.seconds(), false)
                 .evaluated(result.value()).codecSeconds(job.codecSeconds());
         if (e.round() == 0) {

@@ -9,6 +9,7 @@ import io.crespr.shared.messages.Topics;
 import io.crespr.shared.model.Checkpoint;
 import io.crespr.shared.spi.Saliency;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /** pruning-service: the masks of the round's sparsity, on to {@code checkpoints.pruned}. */
@@ -39,10 +40,14 @@ public final class PruningHandler implements StageHandler {
         started.accept(job.status(JobState.PRUNING));
         StageContext.Timed<Checkpoint> pruned = StageContext.time(
                 () -> job.steps().prune(job.checkpoint(), saliency, e.round()));
+        // as PruningPipeline: the step's loss rise, predicted and measured, from the checkpoints before and after
+        StageContext.Timed<Map<String, Object>> rise = StageContext.time(
+                () -> job.steps().pruneStepRise(job.checkpoint(), pruned.value(), e.round()));
         StageContext.Sent sent = ctx.send(e.jobId(), pruned.value());
         CheckpointEvent out = e.toBuilder().event(CheckpointEvent.CHECKPOINT_PRUNED)
                 .checkpoint(sent.ref(), pruned.value().provenance()).saliency(null)
-                .seconds("prune", pruned.seconds(), true)
+                .seconds("prune", pruned.seconds(), true).seconds("loss-rise", rise.seconds(), true)
+                .roundMetric("pruneStep", rise.value())
                 .codecSeconds(job.codecSeconds() + codec + sent.seconds()).build();
         return List.of(new Outgoing(Topics.CHECKPOINTS_PRUNED, e.jobId(), out));
     }

@@ -92,7 +92,7 @@ class HandlersMatchPipelineTest {
         Map<String, Object> settings = new HashMap<>(Map.of("dataset", "synthetic", "arch", "mlp:16", "method", "crespr",
                 "targetSparsity", 0.9, "rounds", 3, "denseEpochs", 2, "seed", 5L,
                 "evaluators", List.of("accuracy", "sparsity", "cost", "structure")));
-        settings.put("options", Map.of("clusterer", Map.of("k", "3")));
+        settings.put("options", Map.of("clusterer", Map.of("k", "3", "kChoices", "2,3")));
         PruningPlan plan = Plans.build(settings, null);
         PruningResult reference = new PruningPipeline(plan, Datasets.load("synthetic", null, plan.seed()), null).run();
 
