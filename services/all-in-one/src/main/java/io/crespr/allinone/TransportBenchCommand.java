@@ -61,7 +61,8 @@ final class TransportBenchCommand implements Callable<Integer> {
     @Mixin
     PlanOptions planOptions;
 
-    private static final List<String> STAGES = List.of("train", "cluster", "score", "prune", "fine-tune", "evaluate");
+    private static final List<String> STAGES = List.of("train", "choose-k", "cluster", "score", "prune", "loss-rise",
+            "fine-tune", "evaluate");
 
     /** One pair of runs. */
     private record Pair(PruningResult inProcess, JobCompleted streamed, double brokerSeconds, double servicesSeconds,
@@ -135,7 +136,15 @@ final class TransportBenchCommand implements Callable<Integer> {
         }
         b.append('\n').append("|---|").append("---:|---:|".repeat(pairs.size())).append('\n');
         Set<String> stages = new LinkedHashSet<>(STAGES);
+        for (Pair p : pairs) {
+            stages.addAll(p.inProcess().stageSeconds().keySet());
+            stages.addAll(p.streamed().stageSeconds().keySet());
+        }
         for (String stage : stages) {
+            if (pairs.stream().noneMatch(p -> p.inProcess().stageSeconds().containsKey(stage)
+                    || p.streamed().stageSeconds().containsKey(stage))) {
+                continue;
+            }
             b.append("| ").append(stage).append(" |");
             for (Pair p : pairs) {
                 b.append(cell(p.inProcess().stageSeconds().getOrDefault(stage, 0.0)))
