@@ -3,15 +3,15 @@ package io.crespr.allinone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.crespr.runtime.PipelineFixtures;
-import io.crespr.runtime.TestKafka;
-import io.crespr.runtime.TopicProbe;
 import io.crespr.shared.messages.JobCompleted;
 import io.crespr.shared.messages.JobState;
 import io.crespr.shared.messages.KafkaLimits;
 import io.crespr.shared.messages.Topics;
 import io.crespr.shared.stage.Plans;
 import io.crespr.shared.stage.StageSteps;
+import io.crespr.testkit.PipelineFixtures;
+import io.crespr.testkit.TestKafka;
+import io.crespr.testkit.TopicProbe;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,14 +3,14 @@ package io.crespr.clustering;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.crespr.runtime.PipelineFixtures;
-import io.crespr.runtime.TestKafka;
-import io.crespr.runtime.TopicProbe;
 import io.crespr.shared.messages.CheckpointEvent;
 import io.crespr.shared.messages.CheckpointTransport;
 import io.crespr.shared.messages.JobState;
 import io.crespr.shared.messages.JobStatus;
 import io.crespr.shared.messages.Topics;
+import io.crespr.testkit.PipelineFixtures;
+import io.crespr.testkit.TestKafka;
+import io.crespr.testkit.TopicProbe;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.crespr.shared.messages.KafkaLimits;
 import io.crespr.shared.messages.Topics;
+import io.crespr.testkit.TestKafka;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

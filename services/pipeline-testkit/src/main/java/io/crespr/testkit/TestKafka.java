@@ -1,4 +1,4 @@
-package io.crespr.runtime;
+package io.crespr.testkit;
 
 import io.crespr.embedded.EmbeddedKafkaBroker;
 import io.crespr.shared.messages.KafkaLimits;
