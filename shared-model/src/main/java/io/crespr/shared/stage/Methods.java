@@ -21,7 +21,8 @@ public final class Methods {
         {0.95, 0},
         {0.98, 1e-4},
         {0.99, 3e-4},
-        {0.995, 1e-3},
+        {0.995, 3e-4},
+        {0.998, 1e-3},
     };
 
     /** λ of the penalty for a plan that prunes to {@code target}. */
