@@ -7,6 +7,7 @@ import io.crespr.shared.stage.Methods;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.LongStream;
@@ -76,7 +77,19 @@ final class BenchCommand implements Callable<Integer> {
         try (Progress progress = new Progress("bench", quiet)) {
             outcome = Bench.run(base, m, levels, LongStream.rangeClosed(1, seeds).boxed().toList(),
                     gradual, seed -> Datasets.load(dataset, dataDir, seed),
-                    (method, seed) -> System.out.printf(Locale.ROOT, "%s, seed %d%n", method, seed), progress);
+                    new Bench.Progress() {
+                        @Override
+                        public void started(String method, long seed) {
+                            System.out.printf(Locale.ROOT, "%s, seed %d%n", method, seed);
+                        }
+
+                        @Override
+                        public void seedDone(long seed, List<Bench.Row> rows) {
+                            // Long benches keep what they measured if stopped: bench.partial.csv after every seed.
+                            io.crespr.shared.report.AtomicFiles.writeString(out.resolve("bench.partial.csv"),
+                                    BenchReport.csv(new Bench.Outcome(rows, Map.of(), 0, 0)));
+                        }
+                    }, progress);
         }
         String command = "./crespr " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         BenchReport.write(outcome, command, out);

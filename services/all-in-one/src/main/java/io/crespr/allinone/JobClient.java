@@ -65,8 +65,13 @@ final class JobClient implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while publishing to " + topic.name(), e);
         } catch (ExecutionException | TimeoutException | KafkaException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            String hint = String.valueOf(cause.getMessage()).contains("not present in metadata")
+                    ? " (the topic does not exist there yet: start a stage service once, it creates the topics, or run "
+                    + "./crespr run --bootstrap-servers " + common.get("bootstrap.servers") + ")"
+                    : " (is a broker listening there? pass --bootstrap-servers HOST:PORT)";
             throw new InvalidInputException("cannot publish to " + topic.name() + " on " + common.get("bootstrap.servers")
-                    + ": " + (e.getCause() != null ? e.getCause() : e), e);
+                    + ": " + cause + hint, e);
         }
     }
 
@@ -204,12 +209,13 @@ final class JobClient implements AutoCloseable {
     }
 
     /** The partition a key goes to under Kafka's default partitioner (murmur2 of the key bytes). */
-    private static TopicPartition partitionOf(KafkaConsumer<?, ?> c, TopicSpec<?> topic, String key) {
+    private TopicPartition partitionOf(KafkaConsumer<?, ?> c, TopicSpec<?> topic, String key) {
         List<PartitionInfo> infos;
         try {
             infos = c.partitionsFor(topic.name(), Duration.ofSeconds(30));
         } catch (KafkaException e) {
-            throw new InvalidInputException("cannot reach Kafka to read " + topic.name() + ": " + e.getMessage(), e);
+            throw new InvalidInputException("cannot reach Kafka at " + common.get("bootstrap.servers") + " to read "
+                    + topic.name() + ": " + e.getMessage() + " (pass --bootstrap-servers HOST:PORT)", e);
         }
         if (infos == null || infos.isEmpty()) {
             throw new InvalidInputException("topic " + topic.name() + " does not exist on this cluster; start a stage "

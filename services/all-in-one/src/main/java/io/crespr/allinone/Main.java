@@ -42,6 +42,12 @@ public final class Main implements Runnable {
                 err.flush();
                 return 2;
             }
+            if (ex instanceof java.io.UncheckedIOException io) {
+                // A file that cannot be read or written is the user's input too: one line, exit 2.
+                err.println("error: " + io.getMessage());
+                err.flush();
+                return 2;
+            }
             err.println("error: " + ex);
             ex.printStackTrace(err);
             err.flush();

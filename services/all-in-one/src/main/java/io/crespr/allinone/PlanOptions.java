@@ -37,7 +37,7 @@ final class PlanOptions {
     @Option(names = "--pruner", description = "prune plugin (global, layerwise, cluster-restricted)")
     String pruner;
 
-    @Option(names = "--allocation", description = "allocation plugin for layer-wise pruners (uniform, erk, lamp, global, fixed)")
+    @Option(names = "--allocation", description = "allocation plugin for layer-wise pruners (uniform, erk, lamp, global, sensitivity, fixed)")
     String allocation;
 
     @Option(names = "--schedule", description = "schedule plugin (cubic, geometric, one-shot)")

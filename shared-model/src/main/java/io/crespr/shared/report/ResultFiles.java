@@ -43,6 +43,19 @@ public final class ResultFiles {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot create output directory " + dir, e);
         }
+        // A directory reused from an earlier run must not keep that run's files: result.json goes
+        // first (so an interrupted write leaves no complete-looking result) and the module atlas,
+        // which not every run writes, goes too.
+        try (var old = java.nio.file.Files.list(dir)) {
+            for (Path f : old.toList()) {
+                String n = f.getFileName().toString();
+                if (n.equals(RESULT) || n.equals("network.png") || n.matches("module-\\d+-inputs\\.png")) {
+                    java.nio.file.Files.deleteIfExists(f);
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot clear earlier results in " + dir, e);
+        }
         CheckpointCodec.save(result.dense(), dir.resolve(DENSE));
         CheckpointCodec.save(result.pruned(), dir.resolve(PRUNED));
         Charts.lines(dir.resolve(CHART), result.plan().method() + " on " + result.plan().dataset() + ", "

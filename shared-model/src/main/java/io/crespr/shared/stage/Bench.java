@@ -33,6 +33,10 @@ public final class Bench {
     /** How the bench reports progress. */
     public interface Progress {
         void started(String method, long seed);
+
+        /** A seed's runs are all done; {@code rows} holds every row so far (a long bench can save them). */
+        default void seedDone(long seed, List<Row> rows) {
+        }
     }
 
     /** The method {@code layer-matched} copies its per-layer counts from. */
@@ -154,6 +158,7 @@ public final class Bench {
                     }
                 }
             }
+            progress.seedDone(seed, List.copyOf(rows));
         }
         return new Outcome(rows, seconds, denseSeconds, (System.nanoTime() - t0) / 1e9);
     }
