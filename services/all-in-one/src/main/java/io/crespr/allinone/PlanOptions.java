@@ -114,13 +114,26 @@ final class PlanOptions {
     }
 
     PruningPlan plan(Map<String, Object> extra) {
+        return plan(Map.of(), extra);
+    }
+
+    /**
+     * The plan from, lowest first: the defaults and preset, {@code belowFile} (a command's own
+     * defaults), the plan file, the flags, then {@code extra} (null values there are ignored).
+     */
+    PruningPlan plan(Map<String, Object> belowFile, Map<String, Object> extra) {
+        Map<String, Object> file = new java.util.LinkedHashMap<>(belowFile);
+        Map<String, Object> settings = fileSettings();
+        if (settings != null) {
+            file.putAll(settings);
+        }
         Map<String, Object> o = overrides();
         extra.forEach((k, v) -> {
             if (v != null) {
                 o.put(k, v);
             }
         });
-        return Plans.build(fileSettings(), o);
+        return Plans.build(file, o);
     }
 
     static List<Double> parseSparsities(String csv) {

@@ -65,20 +65,16 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     PlanOptions planOptions;
 
+    /** run's own defaults (also transport-bench's): below the plan file and the flags. */
+    static final Map<String, Object> DEFAULTS = Map.of("method", "crespr", "targetSparsity", 0.99);
+
     @Override
     public Integer call() {
-        Map<String, Object> file = new LinkedHashMap<>();
-        // run's own defaults sit below the plan file and the flags
-        file.put("method", "crespr");
-        file.put("targetSparsity", 0.99);
-        if (planOptions.fileSettings() != null) {
-            file.putAll(planOptions.fileSettings());
-        }
-        Map<String, Object> flags = planOptions.overrides();
+        Map<String, Object> flags = new LinkedHashMap<>();
         flags.put("method", method);
         flags.put("targetSparsity", targetSparsity);
         flags.put("seed", seed);
-        PruningPlan plan = Plans.build(file, flags);
+        PruningPlan plan = planOptions.plan(DEFAULTS, flags);
         String id = jobId != null ? jobId : JobIds.random();
         if (!JobIds.isValid(id)) {
             throw new io.crespr.shared.InvalidInputException("--job-id must be 1 to 128 letters, digits, '.', '_' or '-', "

@@ -71,17 +71,11 @@ final class TransportBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Map<String, Object> file = new LinkedHashMap<>();
-        file.put("method", "crespr");
-        file.put("targetSparsity", 0.99);
-        if (planOptions.fileSettings() != null) {
-            file.putAll(planOptions.fileSettings());
-        }
-        Map<String, Object> flags = planOptions.overrides();
+        Map<String, Object> flags = new LinkedHashMap<>();
         flags.put("method", method);
         flags.put("targetSparsity", targetSparsity);
         flags.put("seed", seed);
-        PruningPlan plan = Plans.build(file, flags);
+        PruningPlan plan = planOptions.plan(RunCommand.DEFAULTS, flags);
         if (repeats < 1) {
             throw new io.crespr.shared.InvalidInputException("--repeats must be >= 1, got " + repeats);
         }

@@ -42,7 +42,7 @@ public final class PruneStepRise {
 
     public static Map<String, Object> measure(Checkpoint before, Checkpoint after, DataSplit data, int samples,
             long seed) {
-        if (before.weights().stream().anyMatch(w -> WeightLayout.of(w).conv())) {
+        if (WeightLayout.anyConvolution(before)) {
             // Convolution patches make every sample hundreds of rows: fewer samples give as many rows.
             samples = Math.min(samples, CONV_SAMPLES);
         }

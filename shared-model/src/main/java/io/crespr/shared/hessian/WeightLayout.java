@@ -24,6 +24,14 @@ import io.crespr.shared.model.ParamTensor;
  */
 public record WeightLayout(String name, boolean conv, int inputs, int outputs, int kernel) {
 
+    /**
+     * Whether any weight of {@code c} is a convolution kernel: its layer inputs are patches, hundreds
+     * of rows per sample, so Hessian figures can do with fewer samples.
+     */
+    public static boolean anyConvolution(io.crespr.shared.model.Checkpoint c) {
+        return c.weights().stream().anyMatch(w -> of(w).conv());
+    }
+
     public static WeightLayout of(ParamTensor w) {
         long[] s = w.shape();
         if (s.length == 2) {

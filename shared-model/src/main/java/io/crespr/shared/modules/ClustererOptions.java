@@ -72,9 +72,13 @@ public final class ClustererOptions {
      * {@code false} (the input nodes are partitioned too) or {@code auto} (the default: shared
      * exactly when the input layer has fewer nodes than modules, as a one-channel image has).
      */
-    public static boolean sharedInputs(PluginOptions options, int inputNodes, int k) {
-        String v = choice(options, "sharedInputs", "auto", java.util.Set.of("auto", "true", "false"));
-        return v.equals("auto") ? inputNodes < k : Boolean.parseBoolean(v);
+    public static String sharedInputs(PluginOptions options) {
+        return choice(options, "sharedInputs", "auto", java.util.Set.of("auto", "true", "false"));
+    }
+
+    /** Whether the input layer is shared, for a {@link #sharedInputs(PluginOptions)} setting. */
+    public static boolean sharesInputs(String setting, int inputNodes, int k) {
+        return setting.equals("auto") ? inputNodes < k : Boolean.parseBoolean(setting);
     }
 
     /** An integer option that must be at least {@code minimum}. */

@@ -81,14 +81,14 @@ public final class ClassAnchoredClusterer implements Clusterer {
     private static final Set<String> GROUPINGS = Set.of("confusion", "weights", "spectral");
 
     /** The parsed options. */
-    record Settings(int k, String grouping, boolean balanced, boolean balancedClasses, boolean sharedInputs) {
+    record Settings(int k, String grouping, boolean balanced, boolean balancedClasses, String sharedInputs) {
 
         static Settings of(PluginOptions options) {
             int k = ClustererOptions.atLeast(options, "k", 2, 1);
             return new Settings(k, ClustererOptions.choice(options, "grouping", DEFAULT_GROUPING, GROUPINGS),
                     ClustererOptions.flag(options, "balanced", true),
                     ClustererOptions.flag(options, "balancedClasses", false),
-                    ClustererOptions.sharedInputs(options, Integer.MAX_VALUE, 1));
+                    ClustererOptions.sharedInputs(options));
         }
     }
 
@@ -119,7 +119,7 @@ public final class ClassAnchoredClusterer implements Clusterer {
         checkOptions(options);
         Settings s = Settings.of(options);
         NetworkGraph graph = NetworkGraph.of(checkpoint);
-        boolean shared = ClustererOptions.sharedInputs(options, graph.size(0), s.k());
+        boolean shared = ClustererOptions.sharesInputs(s.sharedInputs(), graph.size(0), s.k());
         ClustererOptions.requireModulesFit(NAME, s.k(), graph.layerSizes(), shared);
 
         double[][] similarity = switch (s.grouping()) {

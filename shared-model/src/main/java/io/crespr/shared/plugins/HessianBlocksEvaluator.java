@@ -54,7 +54,7 @@ public final class HessianBlocksEvaluator implements Evaluator {
             return Map.of();
         }
         // Convolution patches make every sample hundreds of rows: fewer samples give as many rows.
-        boolean conv = c.weights().stream().anyMatch(w -> io.crespr.shared.hessian.WeightLayout.of(w).conv());
+        boolean conv = io.crespr.shared.hessian.WeightLayout.anyConvolution(c);
         int samples = options.integer("samples", conv ? 1000 : 5000);
         int random = options.integer("randomPartitions", 20);
         Map<String, LayerHessian> hessians = LayerHessian.collect(c, data.train(), samples,

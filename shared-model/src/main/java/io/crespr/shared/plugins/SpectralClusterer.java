@@ -61,13 +61,13 @@ public final class SpectralClusterer implements Clusterer {
     public static final String NAME = "spectral";
 
     /** The parsed options. */
-    record Settings(int k, int restarts, boolean balanced, boolean sharedInputs, SpectralEmbedding.Solver solver) {
+    record Settings(int k, int restarts, boolean balanced, String sharedInputs, SpectralEmbedding.Solver solver) {
 
         static Settings of(PluginOptions options) {
             return new Settings(ClustererOptions.atLeast(options, "k", 2, 1),
                     ClustererOptions.atLeast(options, "restarts", 10, 1),
                     ClustererOptions.flag(options, "balanced", true),
-                    ClustererOptions.sharedInputs(options, Integer.MAX_VALUE, 1),
+                    ClustererOptions.sharedInputs(options),
                     SpectralEmbedding.Solver.byOptionName(NAME, "eigensolver",
                             options.string("eigensolver", SpectralEmbedding.Solver.BIPARTITE.optionName()).trim()));
         }
@@ -101,7 +101,7 @@ public final class SpectralClusterer implements Clusterer {
         Settings s = Settings.of(options);
         int k = s.k();
         NetworkGraph graph = NetworkGraph.of(checkpoint);
-        boolean shared = ClustererOptions.sharedInputs(options, graph.size(0), s.k());
+        boolean shared = ClustererOptions.sharesInputs(s.sharedInputs(), graph.size(0), s.k());
         ClustererOptions.requireModulesFit(NAME, k, graph.layerSizes(), shared);
 
         SpectralEmbedding embedding = SpectralEmbedding.of(graph, k, s.solver());
