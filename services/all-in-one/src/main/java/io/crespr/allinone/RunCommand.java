@@ -62,6 +62,18 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "no progress lines")
     boolean quiet;
 
+    @Option(names = "--metrics-port", description = "serve the services' Prometheus metrics at "
+            + "http://ADDRESS:PORT/prometheus and health at /health while the job runs (0: a free port)")
+    Integer metricsPort;
+
+    @Option(names = "--metrics-address", defaultValue = "127.0.0.1", description = "address the metrics endpoint "
+            + "binds to (default 127.0.0.1; 0.0.0.0 for every interface)")
+    String metricsAddress;
+
+    @Option(names = "--metrics-linger", defaultValue = "0", description = "keep serving metrics this many seconds "
+            + "after the job ends, so a scrape sees the finished job (default 0)")
+    long metricsLingerSeconds;
+
     @Mixin
     PlanOptions planOptions;
 
@@ -91,6 +103,13 @@ final class RunCommand implements Callable<Integer> {
 
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("crespr.data-dir", dataDir.toString());
+        if (metricsPort != null) {
+            if (metricsPort < 0 || metricsPort > 65535) {
+                throw new io.crespr.shared.InvalidInputException("--metrics-port must be 0 to 65535, got " + metricsPort);
+            }
+            settings.put("micronaut.server.port", metricsPort == 0 ? -1 : metricsPort);
+            settings.put("micronaut.server.host", metricsAddress);
+        }
         long t0 = System.nanoTime();
         try (StreamingPipeline pipeline = StreamingPipeline.start(bootstrapServers, checkpointStore, settings);
                 JobClient client = new JobClient(pipeline.bootstrapServers(), KafkaLimits.defaults())) {
@@ -99,6 +118,10 @@ final class RunCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "%s at %s; five stage services started in %.1f s%n",
                     pipeline.inProcessBroker() ? "in-process Kafka broker (KRaft)" : "Kafka cluster",
                     pipeline.bootstrapServers(), (System.nanoTime() - t0) / 1e9);
+            if (metricsPort != null) {
+                System.out.println("metrics at " + pipeline.serveMetrics().resolve("/prometheus") + ", health at "
+                        + pipeline.serveMetrics().resolve("/health"));
+            }
             JobCompleted done;
             StatusLines lines = new StatusLines(System.out);
             try (JobClient.Watch watch = client.watch(id)) {
@@ -126,6 +149,14 @@ final class RunCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "dense %.2f %% -> pruned %.2f %% at sparsity %.6f in %.1f s through Kafka; "
                     + "wrote %s%n", 100 * result.denseRound().testAccuracy(), 100 * result.last().testAccuracy(),
                     result.last().sparsity(), result.totalSeconds(), dir.resolve(ResultFiles.RESULT));
+            if (metricsPort != null && metricsLingerSeconds > 0) {
+                System.out.printf(Locale.ROOT, "serving metrics for %d s more%n", metricsLingerSeconds);
+                try {
+                    Thread.sleep(metricsLingerSeconds * 1000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
         return 0;
     }

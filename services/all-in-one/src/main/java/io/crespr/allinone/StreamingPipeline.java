@@ -3,7 +3,9 @@ package io.crespr.allinone;
 import io.crespr.embedded.EmbeddedKafkaBroker;
 import io.crespr.shared.messages.KafkaLimits;
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -22,6 +24,7 @@ final class StreamingPipeline implements AutoCloseable {
     private final String bootstrapServers;
     private final Path store;
     private final boolean temporaryStore;
+    private EmbeddedServer metricsServer;
     final double brokerSeconds;
     final double servicesSeconds;
 
@@ -86,9 +89,27 @@ final class StreamingPipeline implements AutoCloseable {
         return store;
     }
 
+    /**
+     * Starts the HTTP server of this JVM's services, with {@code /prometheus} and {@code /health}
+     * only, on {@code micronaut.server.host}/{@code micronaut.server.port} of the settings.
+     *
+     * @return the server's base URL
+     */
+    synchronized URI serveMetrics() {
+        if (metricsServer == null) {
+            EmbeddedServer server = context.getBean(EmbeddedServer.class);
+            server.start();
+            metricsServer = server;
+        }
+        return metricsServer.getURI();
+    }
+
     @Override
     public void close() {
         try {
+            if (metricsServer != null) {
+                metricsServer.stop();
+            }
             context.close();
         } finally {
             if (broker != null) {

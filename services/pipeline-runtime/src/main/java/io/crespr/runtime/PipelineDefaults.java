@@ -34,6 +34,19 @@ public class PipelineDefaults implements ApplicationContextConfigurer {
         // Dense training of a large model can take many minutes between two polls.
         m.put("kafka.consumers.default.max.poll.interval.ms", "3600000");
         m.put("kafka.consumers.default.auto.offset.reset", "earliest");
+        // Metrics at /prometheus, health at /health; every other management endpoint is off.
+        m.put("micronaut.metrics.enabled", true);
+        m.put("micronaut.metrics.export.prometheus.enabled", true);
+        m.put("micronaut.metrics.export.prometheus.descriptions", true);
+        // The listeners' consumers are bound by StageMetrics, with the stage as a label.
+        m.put("micronaut.metrics.binders.kafka.enabled", false);
+        m.put("endpoints.all.enabled", false);
+        m.put("endpoints.all.sensitive", true);
+        m.put("endpoints.health.enabled", true);
+        m.put("endpoints.health.sensitive", false);
+        m.put("endpoints.health.details-visible", "ANONYMOUS");
+        m.put("endpoints.prometheus.enabled", true);
+        m.put("endpoints.prometheus.sensitive", false);
         return m;
     }
 }

@@ -45,16 +45,19 @@ public final class StageRunner implements AutoCloseable {
     private final StageHandler handler;
     private final Map<String, Object> producerProps;
     private final StatusPublisher status;
+    private final StageMetrics metrics;
     private KafkaProducer<String, byte[]> producer;
 
     /**
      * @param producerProps bootstrap servers, security and size settings; the runner adds the
      *                      transactional ones
      */
-    public StageRunner(StageHandler handler, Map<String, Object> producerProps, StatusPublisher status) {
+    public StageRunner(StageHandler handler, Map<String, Object> producerProps, StatusPublisher status,
+            StageMetrics metrics) {
         this.handler = handler;
         this.producerProps = Map.copyOf(producerProps);
         this.status = status;
+        this.metrics = metrics;
     }
 
     public String stage() {
@@ -65,27 +68,47 @@ public final class StageRunner implements AutoCloseable {
     public void process(ConsumerRecord<String, byte[]> rec, Consumer<?, ?> consumer) {
         long t0 = System.nanoTime();
         long receivedAt = System.currentTimeMillis();
-        List<Outgoing> out;
+        Map<String, Object> peek = EventCodec.peek(rec.value());
+        metrics.bindConsumer(handler.stage(), consumer);
+        metrics.received(handler.stage(), rec.value(), peek.get("checkpointBytes") instanceof Long n ? n : 0L);
+        StageMetrics.Outcome outcome = StageMetrics.Outcome.ERROR;
         try {
-            out = handler.handle(rec.topic(), rec.key(), rec.value(), status::publish);
-        } catch (RuntimeException e) {
-            if (Failures.isBadInput(e)) {
-                deadLetter(rec, consumer, e);
-                return;
+            List<Outgoing> out;
+            try {
+                out = handler.handle(rec.topic(), rec.key(), rec.value(), status::publish);
+            } catch (RuntimeException e) {
+                metrics.failed(handler.stage(), e);
+                if (Failures.isBadInput(e)) {
+                    deadLetter(rec, consumer, e);
+                    outcome = StageMetrics.Outcome.DEAD_LETTER;
+                    return;
+                }
+                throw e;
             }
-            throw e;
-        }
-        long handled = System.nanoTime();
-        commit(rec, consumer, out.stream().map(o -> new ProducerRecord<>(o.topic().name(), o.key(),
-                EventCodec.encode(o.value()))).toList());
-        long committed = System.nanoTime();
-        if (LOG.isInfoEnabled()) {
-            Map<String, Object> peek = EventCodec.peek(rec.value());
-            LOG.info("{}: job {} round {} from {} ({} ms after it was sent) -> {} in {} s (commit {} ms)", handler.stage(),
-                    peek.getOrDefault("jobId", rec.key()), peek.getOrDefault("round", 0), rec.topic(), receivedAt - rec.timestamp(),
-                    out.stream().map(o -> o.topic().name()).toList(),
-                    String.format(java.util.Locale.ROOT, "%.3f", (System.nanoTime() - t0) / 1e9),
-                    (committed - handled) / 1_000_000);
+            long handled = System.nanoTime();
+            List<byte[]> encoded = out.stream().map(o -> EventCodec.encode(o.value())).toList();
+            List<ProducerRecord<String, byte[]>> records = new java.util.ArrayList<>();
+            for (int i = 0; i < out.size(); i++) {
+                records.add(new ProducerRecord<>(out.get(i).topic().name(), out.get(i).key(), encoded.get(i)));
+            }
+            try {
+                commit(rec, consumer, records);
+            } catch (RuntimeException e) {
+                metrics.failed(handler.stage(), e);
+                throw e;
+            }
+            metrics.published(handler.stage(), out, encoded);
+            outcome = StageMetrics.Outcome.SUCCESS;
+            long committed = System.nanoTime();
+            if (LOG.isInfoEnabled()) {
+                LOG.info("{}: job {} round {} from {} ({} ms after it was sent) -> {} in {} s (commit {} ms)", handler.stage(),
+                        peek.getOrDefault("jobId", rec.key()), peek.getOrDefault("round", 0), rec.topic(),
+                        receivedAt - rec.timestamp(), out.stream().map(o -> o.topic().name()).toList(),
+                        String.format(java.util.Locale.ROOT, "%.3f", (System.nanoTime() - t0) / 1e9),
+                        (committed - handled) / 1_000_000);
+            }
+        } finally {
+            metrics.finished(handler.stage(), rec.topic(), outcome, System.nanoTime() - t0);
         }
     }
 
@@ -106,6 +129,7 @@ public final class StageRunner implements AutoCloseable {
             out.add(new ProducerRecord<>(Topics.JOB_STATUS.name(), jobId, EventCodec.encode(failed)));
         }
         commit(rec, consumer, out);
+        metrics.deadLettered(handler.stage(), out.get(0).topic(), jobId != null);
         LOG.warn("{}: record {}-{}@{} (job {}) sent to {}: {}", handler.stage(), rec.topic(), rec.partition(),
                 rec.offset(), jobId, out.get(0).topic(), reason);
     }

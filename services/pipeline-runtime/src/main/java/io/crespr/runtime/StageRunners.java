@@ -12,16 +12,18 @@ public class StageRunners {
 
     private final KafkaClientProperties kafka;
     private final StatusPublisher status;
+    private final StageMetrics metrics;
     private final List<StageRunner> runners = new CopyOnWriteArrayList<>();
 
-    public StageRunners(KafkaClientProperties kafka, StatusPublisher status) {
+    public StageRunners(KafkaClientProperties kafka, StatusPublisher status, StageMetrics metrics) {
         this.kafka = kafka;
         this.status = status;
+        this.metrics = metrics;
     }
 
     /** A runner with its own transactional producer, for one consumer thread. */
     public StageRunner create(StageHandler handler) {
-        StageRunner r = new StageRunner(handler, kafka.producer(), status);
+        StageRunner r = new StageRunner(handler, kafka.producer(), status, metrics);
         runners.add(r);
         // Registering the transactional producer takes a round trip or two (and creates Kafka's
         // transaction log on a fresh cluster): done in the background while the consumers join.

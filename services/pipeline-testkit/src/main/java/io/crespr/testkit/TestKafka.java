@@ -63,6 +63,8 @@ public final class TestKafka {
         return Map.of("kafka.bootstrap.servers", bootstrapServers(),
                 "micronaut.test.resources.enabled", "false",
                 "crespr.checkpoint-store", store.toString(),
-                "crespr.partitions", "2");
+                "crespr.partitions", "2",
+                // the service's HTTP server (health, metrics) on a free port, not its default one
+                "micronaut.server.port", "-1");
     }
 }

@@ -13,9 +13,13 @@ import io.crespr.testkit.TestKafka;
 import io.crespr.testkit.TopicProbe;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
+import io.micronaut.runtime.server.EmbeddedServer;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +36,9 @@ class PruningListenerIT implements TestPropertyProvider {
 
     @Inject
     CheckpointTransport transport;
+
+    @Inject
+    EmbeddedServer server;
 
     @Override
     public Map<String, String> getProperties() {
@@ -56,6 +63,40 @@ class PruningListenerIT implements TestPropertyProvider {
         assertThat(pruned.sparsity()).isEqualTo((double) Math.round(steps.targetOf(1) * n) / n);
         assertThat(TopicProbe.events(Topics.JOB_STATUS, "pruning-it")).extracting(JobStatus::state)
                 .containsExactly(JobState.PRUNING);
+
+        // and the service's own /prometheus counted the record, with the checkpoint bytes it read and wrote
+        String scrape = get("/prometheus").body();
+        assertThat(scrape).contains("crespr_stage_processing_seconds_count{outcome=\"success\",stage=\"pruning\","
+                + "topic=\"crespr.checkpoints.scored.v1\"} 1")
+                .contains("crespr_checkpoint_bytes_total{direction=\"out\",stage=\"pruning\"} "
+                        + (double) out.checkpoint().bytes())
+                .contains("crespr_checkpoint_bytes_total{direction=\"in\",stage=\"pruning\"} "
+                        + (double) in.checkpoint().bytes())
+                .contains("kafka_consumer_fetch_manager_records_lag_max{");
+    }
+
+    @Test
+    void servesHealthAndMetricsAndNoOtherManagementEndpoint() {
+        HttpResponse<String> health = get("/health");
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).contains("\"status\":\"UP\"").contains("\"kafka\"");
+        assertThat(get("/prometheus").statusCode()).isEqualTo(200);
+        for (String off : new String[] {"/env", "/beans", "/loggers", "/refresh", "/routes", "/threaddump", "/info",
+                "/stop", "/caches"}) {
+            assertThat(get(off).statusCode()).as(off).isIn(401, 403, 404);
+        }
+    }
+
+    private HttpResponse<String> get(String path) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.getURI().resolve(path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Path tempDir() {

@@ -77,7 +77,10 @@ public final class EventCodec {
         }
     }
 
-    /** Fields of a record that may not decode, for dead letters and failure statuses: job id and round. */
+    /**
+     * Fields of a record that may not decode, for dead letters, failure statuses and metrics: job
+     * id, round, and the length of the checkpoint it carries ({@code checkpointBytes}).
+     */
     public static Map<String, Object> peek(byte[] bytes) {
         Map<String, Object> out = new LinkedHashMap<>();
         try {
@@ -88,6 +91,10 @@ public final class EventCodec {
                     if (v != null && v.isValueNode()) {
                         out.put(f, v.isInt() ? (Object) v.asInt() : v.asText());
                     }
+                }
+                JsonNode checkpoint = tree.get("checkpoint");
+                if (checkpoint != null && checkpoint.isObject() && checkpoint.path("bytes").canConvertToLong()) {
+                    out.put("checkpointBytes", checkpoint.get("bytes").asLong());
                 }
             }
         } catch (IOException | RuntimeException e) {
