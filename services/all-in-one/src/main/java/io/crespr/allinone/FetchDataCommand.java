@@ -27,7 +27,11 @@ final class FetchDataCommand implements Callable<Integer> {
         Path dir = dataDir != null ? dataDir : Datasets.defaultDataDir();
         var which = new LinkedHashSet<>(datasets == null ? DataFetcher.fetchable() : datasets);
         var report = new DataFetcher().fetch(dir, which, System.out::println);
-        report.outcomes().forEach((k, v) -> System.out.println(k + ": " + v));
+        // The fetcher has said what it did per dataset; one summary line closes it.
+        System.out.println(report.outcomes().size() + " dataset(s) ready in " + dir + " ("
+                + report.outcomes().entrySet().stream().map(e -> e.getKey() + " "
+                        + e.getValue().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '))
+                        .collect(java.util.stream.Collectors.joining(", ")) + ")");
         return 0;
     }
 }

@@ -23,6 +23,9 @@ public final class Main implements Runnable {
     public static int execute(String... args) {
         System.setProperty("java.awt.headless", "true");
         CommandLine cl = new CommandLine(new Main());
+        // Every subcommand has --version (from mixinStandardHelpOptions): it prints the tool's version.
+        String[] version = cl.getCommandSpec().version();
+        cl.getSubcommands().values().forEach(sub -> sub.getCommandSpec().version(version));
         // A flag that does not parse is bad input like any other: one line and a pointer to --help.
         cl.setParameterExceptionHandler((ex, given) -> {
             PrintWriter err = ex.getCommandLine().getErr();

@@ -91,6 +91,15 @@ class MainTest {
     }
 
     @Test
+    void everySubcommandPrintsTheToolsVersion() throws Exception {
+        for (String sub : new String[] {"prune", "run", "bench", "submit", "status", "broker", "fetch-data"}) {
+            Run r = run(sub, "--version");
+            assertThat(r.code()).as(sub).isZero();
+            assertThat(r.out().strip()).as(sub).isEqualTo("crespr 0.1.0");
+        }
+    }
+
+    @Test
     void anOutputPathThatIsAFileFailsBeforeAnyWork(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("afile"), "x");
         Run r = run("prune", "--quiet", "--dense-epochs", "50", "--out", file.toString());
