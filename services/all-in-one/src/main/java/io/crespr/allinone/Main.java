@@ -1,5 +1,6 @@
 package io.crespr.allinone;
 
+import io.crespr.loadtest.LoadTestCommand;
 import io.crespr.shared.InvalidInputException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "crespr", mixinStandardHelpOptions = true, version = "crespr 0.1.0",
         description = "Prunes neural networks to extreme sparsity with CRESPR and its baselines.",
         subcommands = {PruneCommand.class, RunCommand.class, SubmitCommand.class, StatusCommand.class, BenchCommand.class, FetchDataCommand.class, CheckpointCommand.class,
-                PluginsCommand.class, TransportBenchCommand.class, BrokerCommand.class, CommandLine.HelpCommand.class})
+                PluginsCommand.class, TransportBenchCommand.class, BrokerCommand.class, LoadTestCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
