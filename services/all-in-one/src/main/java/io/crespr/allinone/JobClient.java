@@ -47,7 +47,18 @@ final class JobClient implements AutoCloseable {
     private KafkaProducer<String, byte[]> producer;
 
     JobClient(String bootstrapServers, KafkaLimits limits) {
-        this.common = Map.of("bootstrap.servers", bootstrapServers, "client.id", "crespr-cli");
+        this(bootstrapServers, Map.of(), limits);
+    }
+
+    /**
+     * @param settings further client settings (security: SASL, TLS), put into every producer and
+     *                 consumer; never printed
+     */
+    JobClient(String bootstrapServers, Map<String, Object> settings, KafkaLimits limits) {
+        Map<String, Object> m = new HashMap<>(settings);
+        m.put("bootstrap.servers", bootstrapServers);
+        m.put("client.id", "crespr-cli");
+        this.common = Map.copyOf(m);
         this.limits = limits;
     }
 
@@ -66,10 +77,10 @@ final class JobClient implements AutoCloseable {
             throw new IllegalStateException("interrupted while publishing to " + topic.name(), e);
         } catch (ExecutionException | TimeoutException | KafkaException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            String hint = String.valueOf(cause.getMessage()).contains("not present in metadata")
+            String hint = hint(cause, String.valueOf(cause.getMessage()).contains("not present in metadata")
                     ? " (the topic does not exist there yet: start a stage service once, it creates the topics, or run "
                     + "./crespr run --bootstrap-servers " + common.get("bootstrap.servers") + ")"
-                    : " (is a broker listening there? pass --bootstrap-servers HOST:PORT)";
+                    : " (is a broker listening there? pass --bootstrap-servers HOST:PORT)");
             throw new InvalidInputException("cannot publish to " + topic.name() + " on " + common.get("bootstrap.servers")
                     + ": " + cause + hint, e);
         }
@@ -208,6 +219,14 @@ final class JobClient implements AutoCloseable {
         return new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
+    /** What to tell the user about a client error: the credentials when the cluster refused them, else {@code otherwise}. */
+    private static String hint(Throwable error, String otherwise) {
+        return error instanceof org.apache.kafka.common.errors.AuthenticationException
+                || error instanceof org.apache.kafka.common.errors.AuthorizationException
+                ? " (the Kafka cluster refused the credentials: check --kafka-config FILE or KAFKA_SASL_JAAS_CONFIG)"
+                : otherwise;
+    }
+
     /** The partition a key goes to under Kafka's default partitioner (murmur2 of the key bytes). */
     private TopicPartition partitionOf(KafkaConsumer<?, ?> c, TopicSpec<?> topic, String key) {
         List<PartitionInfo> infos;
@@ -215,7 +234,7 @@ final class JobClient implements AutoCloseable {
             infos = c.partitionsFor(topic.name(), Duration.ofSeconds(30));
         } catch (KafkaException e) {
             throw new InvalidInputException("cannot reach Kafka at " + common.get("bootstrap.servers") + " to read "
-                    + topic.name() + ": " + e.getMessage() + " (pass --bootstrap-servers HOST:PORT)", e);
+                    + topic.name() + ": " + e.getMessage() + hint(e, " (pass --bootstrap-servers HOST:PORT)"), e);
         }
         if (infos == null || infos.isEmpty()) {
             throw new InvalidInputException("topic " + topic.name() + " does not exist on this cluster; start a stage "

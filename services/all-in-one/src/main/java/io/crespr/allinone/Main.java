@@ -46,6 +46,15 @@ public final class Main implements Runnable {
                 err.flush();
                 return 2;
             }
+            for (Throwable c = ex; c != null; c = c.getCause()) {
+                if (c instanceof org.apache.kafka.common.errors.AuthenticationException auth) {
+                    // Wrong or missing credentials are the user's input too (and never echoed here).
+                    err.println("error: " + auth.getMessage() + " (the Kafka cluster refused the credentials: check "
+                            + "--kafka-config FILE or KAFKA_SASL_JAAS_CONFIG)");
+                    err.flush();
+                    return 2;
+                }
+            }
             if (ex instanceof java.io.UncheckedIOException io) {
                 // A file that cannot be read or written is the user's input too: one line, exit 2.
                 err.println("error: " + io.getMessage());

@@ -77,6 +77,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     PlanOptions planOptions;
 
+    @Mixin
+    KafkaSecurityOptions kafkaSecurity = new KafkaSecurityOptions();
+
     /** run's own defaults (also transport-bench's): below the plan file and the flags. */
     static final Map<String, Object> DEFAULTS = Map.of("method", "crespr", "targetSparsity", 0.99);
 
@@ -103,6 +106,10 @@ final class RunCommand implements Callable<Integer> {
 
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("crespr.data-dir", dataDir.toString());
+        // An external cluster's security settings go to the services and to the job's client; the
+        // in-process broker needs none.
+        Map<String, Object> security = bootstrapServers == null ? Map.of() : kafkaSecurity.settings();
+        security.forEach((k, v) -> settings.put("kafka." + k, v));
         if (metricsPort != null) {
             if (metricsPort < 0 || metricsPort > 65535) {
                 throw new io.crespr.shared.InvalidInputException("--metrics-port must be 0 to 65535, got " + metricsPort);
@@ -112,7 +119,7 @@ final class RunCommand implements Callable<Integer> {
         }
         long t0 = System.nanoTime();
         try (StreamingPipeline pipeline = StreamingPipeline.start(bootstrapServers, checkpointStore, settings);
-                JobClient client = new JobClient(pipeline.bootstrapServers(), KafkaLimits.defaults())) {
+                JobClient client = new JobClient(pipeline.bootstrapServers(), security, KafkaLimits.defaults())) {
             // The five services share this JVM: they use the data already loaded here.
             pipeline.context().getBean(DataCache.class).put(plan.dataset(), plan.seed(), data);
             System.out.printf(Locale.ROOT, "%s at %s; five stage services started in %.1f s%n",

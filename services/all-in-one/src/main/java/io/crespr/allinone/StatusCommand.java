@@ -27,7 +27,7 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (JobClient client = new JobClient(kafka.servers(), KafkaLimits.defaults())) {
+        try (JobClient client = new JobClient(kafka.servers(), kafka.clientSettings(), KafkaLimits.defaults())) {
             JobStatus s = client.status(jobId).orElseThrow(() -> new InvalidInputException("no status for job "
                     + jobId + " on " + kafka.servers()));
             StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "job %s: %s, round %d/%d", jobId, s.state(),

@@ -58,7 +58,7 @@ final class SubmitCommand implements Callable<Integer> {
             throw new InvalidInputException("--job-id must be 1 to 128 letters, digits, '.', '_' or '-', got '" + id + "'");
         }
         int rounds = new StageSteps(plan, null).rounds();
-        try (JobClient client = new JobClient(kafka.servers(), KafkaLimits.defaults())) {
+        try (JobClient client = new JobClient(kafka.servers(), kafka.clientSettings(), KafkaLimits.defaults())) {
             if (!waitForResult) {
                 client.submit(id, Plans.toMap(plan), rounds);
                 System.out.println(id);

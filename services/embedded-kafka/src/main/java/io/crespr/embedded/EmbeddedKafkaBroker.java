@@ -11,13 +11,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -43,17 +48,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
     private static final String HOST = "127.0.0.1";
+    /** The SASL mechanism of {@link #startWithScram}. */
+    public static final String SCRAM_MECHANISM = "SCRAM-SHA-256";
 
     private final Path logDir;
     private final KafkaConfig config;
     private final String bootstrapServers;
+    private final String saslBootstrapServers;
     private KafkaRaftServer server;
     private boolean closed;
 
-    private EmbeddedKafkaBroker(Path logDir, KafkaConfig config, String bootstrapServers) {
+    private EmbeddedKafkaBroker(Path logDir, KafkaConfig config, String bootstrapServers, String saslBootstrapServers) {
         this.logDir = logDir;
         this.config = config;
         this.bootstrapServers = bootstrapServers;
+        this.saslBootstrapServers = saslBootstrapServers;
     }
 
     /**
@@ -64,6 +73,25 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @throws IllegalStateException when the broker does not come up within 60 seconds
      */
     public static EmbeddedKafkaBroker start(Map<String, String> overrides) {
+        return start(overrides, null, null);
+    }
+
+    /**
+     * A broker that also has a listener requiring SASL/SCRAM-SHA-256 authentication
+     * ({@link #saslBootstrapServers()}), with one user. The plain listener stays, for the broker's
+     * own use; clients under test use the SCRAM one.
+     *
+     * @param user     the SCRAM user to create
+     * @param password its password
+     */
+    public static EmbeddedKafkaBroker startWithScram(Map<String, String> overrides, String user, String password) {
+        if (user == null || user.isBlank() || password == null || password.isEmpty()) {
+            throw new IllegalArgumentException("a SCRAM user needs a name and a password");
+        }
+        return start(overrides, user, password);
+    }
+
+    private static EmbeddedKafkaBroker start(Map<String, String> overrides, String scramUser, String scramPassword) {
         long t0 = System.nanoTime();
         Path dir;
         try {
@@ -97,13 +125,28 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("default.replication.factor", "1");
         props.put("group.initial.rebalance.delay.ms", "0");
         props.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
+        String saslServers = null;
+        if (scramUser != null) {
+            int saslPort = freePort();
+            saslServers = HOST + ":" + saslPort;
+            props.put("listeners", props.get("listeners") + ",SASL_PLAINTEXT://" + saslServers);
+            props.put("advertised.listeners", props.get("advertised.listeners") + ",SASL_PLAINTEXT://" + saslServers);
+            props.put("listener.security.protocol.map", props.get("listener.security.protocol.map")
+                    + ",SASL_PLAINTEXT:SASL_PLAINTEXT");
+            props.put("sasl.enabled.mechanisms", SCRAM_MECHANISM);
+            props.put("listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        }
         props.putAll(overrides);
 
         KafkaConfig config = new KafkaConfig(props, false);
         format(dir);
-        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, config, HOST + ":" + port);
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, config, HOST + ":" + port, saslServers);
         try {
             broker.startServer();
+            if (scramUser != null) {
+                broker.addScramUser(scramUser, scramPassword);
+            }
         } catch (RuntimeException e) {
             broker.close();
             throw e;
@@ -161,6 +204,42 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** {@code host:port} of the broker's loopback listener. */
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /**
+     * {@code host:port} of the listener that requires SASL/SCRAM-SHA-256 (security protocol
+     * {@code SASL_PLAINTEXT}).
+     *
+     * @throws IllegalStateException when the broker was not started with {@link #startWithScram}
+     */
+    public String saslBootstrapServers() {
+        if (saslBootstrapServers == null) {
+            throw new IllegalStateException("this broker was started without a SCRAM listener");
+        }
+        return saslBootstrapServers;
+    }
+
+    /** Creates (or replaces) a SCRAM-SHA-256 user, through the plain listener; waits until it is stored. */
+    private void addScramUser(String user, String password) {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(p)) {
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(user,
+                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 4096), password))).all().get(30, TimeUnit.SECONDS);
+            // The credential reaches the broker's cache through the metadata log: wait until it is described.
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (admin.describeUserScramCredentials(List.of(user)).all().get(30, TimeUnit.SECONDS).isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the SCRAM user " + user + " did not appear within 30 s");
+                }
+                Thread.sleep(100);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating the SCRAM user", e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot create the SCRAM user " + user + ": " + e.getCause(), e);
+        }
     }
 
     private static void format(Path dir) {
