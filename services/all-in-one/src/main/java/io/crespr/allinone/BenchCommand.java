@@ -50,7 +50,7 @@ final class BenchCommand implements Callable<Integer> {
         List<String> m = Arrays.stream(methods.split(",")).map(String::trim).toList();
         m.forEach(method -> Methods.preset(method, 0.9));
         List<Double> levels = PlanOptions.parseSparsities(sparsities);
-        OutputDirectory.check(out);
+        io.crespr.shared.report.ResultFiles.checkOutputDirectory(out);
         if (seeds < 1) {
             throw new io.crespr.shared.InvalidInputException("--seeds must be >= 1, got " + seeds);
         }

@@ -47,7 +47,7 @@ final class PruneCommand implements Callable<Integer> {
         extra.put("targetSparsity", targetSparsity);
         extra.put("seed", seed);
         PruningPlan plan = planOptions.plan(extra);
-        OutputDirectory.check(out);
+        io.crespr.shared.report.ResultFiles.checkOutputDirectory(out);
         Path dataDir = planOptions.dataDir != null ? planOptions.dataDir : Datasets.defaultDataDir();
         DataSplit data = Datasets.load(plan.dataset(), dataDir, plan.seed());
         System.out.printf(Locale.ROOT, "%s on %s (%d train / %d validation / %d test), %s, target %.4f, seed %d%n",

@@ -96,7 +96,7 @@ final class RunCommand implements Callable<Integer> {
                     + "got '" + id + "'");
         }
         Path dir = out != null ? out : Path.of("runs", id);
-        OutputDirectory.check(dir);
+        io.crespr.shared.report.ResultFiles.checkOutputDirectory(dir);
         Path dataDir = planOptions.dataDir != null ? planOptions.dataDir : Datasets.defaultDataDir();
         DataSplit data = Datasets.load(plan.dataset(), dataDir, plan.seed());
         int rounds = new StageSteps(plan, data).rounds();

@@ -6,9 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crespr.shared.model.Checkpoint;
 import io.crespr.shared.model.CheckpointCodec;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,30 +19,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 class MainTest {
 
     /** Runs the CLI and captures what it printed. */
-    private record Run(int code, String out, String err) {
-    }
-
-    private static synchronized Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int code = Main.execute(args);
-            return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    private static Cli.Result run(String... args) {
+        return Cli.run(java.util.List.of(args));
     }
 
     @ParameterizedTest
     @MethodSource("commands")
     void everyCommandHasHelp(List<String> command) {
         String[] args = Stream.concat(command.stream(), Stream.of("--help")).toArray(String[]::new);
-        Run r = run(args);
+        Cli.Result r = run(args);
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("Usage:");
     }
@@ -84,7 +66,7 @@ class MainTest {
         Path out = dir.resolve("out");
         String[] args = Stream.concat(Stream.of("prune", "--quiet", "--out", out.toString()), flags.stream())
                 .toArray(String[]::new);
-        Run r = run(args);
+        Cli.Result r = run(args);
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err().strip()).startsWith(message).doesNotContain("\n").doesNotContain("Exception");
         assertThat(out).doesNotExist();
@@ -93,7 +75,7 @@ class MainTest {
     @Test
     void everySubcommandPrintsTheToolsVersion() throws Exception {
         for (String sub : new String[] {"prune", "run", "bench", "submit", "status", "broker", "fetch-data"}) {
-            Run r = run(sub, "--version");
+            Cli.Result r = run(sub, "--version");
             assertThat(r.code()).as(sub).isZero();
             assertThat(r.out().strip()).as(sub).isEqualTo("crespr 0.1.0");
         }
@@ -102,7 +84,7 @@ class MainTest {
     @Test
     void anOutputPathThatIsAFileFailsBeforeAnyWork(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("afile"), "x");
-        Run r = run("prune", "--quiet", "--dense-epochs", "50", "--out", file.toString());
+        Cli.Result r = run("prune", "--quiet", "--dense-epochs", "50", "--out", file.toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo("error: --out " + file + " exists and is not a directory");
         assertThat(r.out()).isEmpty();
@@ -111,7 +93,7 @@ class MainTest {
     @Test
     void aCorruptCheckpointIsRejectedByName(@TempDir Path dir) throws Exception {
         Path bad = Files.write(dir.resolve("bad.ckpt"), new byte[] {'C', 'R', 'E', 'S', 'P', 'R', 'C', 'K', 0, 1, 0});
-        Run r = run("checkpoint", "inspect", bad.toString());
+        Cli.Result r = run("checkpoint", "inspect", bad.toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).startsWith("error: ").contains("bad.ckpt").contains("truncated");
     }
@@ -119,7 +101,7 @@ class MainTest {
     @Test
     void pruneWritesTheResultFilesWhole(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("run");
-        Run r = run("prune", "--quiet", "--dataset", "synthetic", "--arch", "mlp:16", "--method", "gmp",
+        Cli.Result r = run("prune", "--quiet", "--dataset", "synthetic", "--arch", "mlp:16", "--method", "gmp",
                 "--target-sparsity", "0.9", "--rounds", "3", "--dense-epochs", "3", "--seed", "4", "--out",
                 out.toString());
         assertThat(r.code()).as(r.err()).isZero();

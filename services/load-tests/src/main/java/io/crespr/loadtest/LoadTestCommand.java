@@ -4,7 +4,6 @@ import io.crespr.shared.InvalidInputException;
 import io.crespr.shared.stage.Plans;
 import io.crespr.shared.stage.PruningPlan;
 import io.crespr.shared.stage.StageSteps;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -153,7 +152,7 @@ public final class LoadTestCommand implements Callable<Integer> {
         int planRounds = new StageSteps(plan, null).rounds();
         Path dir = out != null ? out : Path.of("runs", "load-test-" + load.scenario() + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
-        checkOut(dir);
+        io.crespr.shared.report.ResultFiles.checkOutputDirectory(dir);
 
         Map<String, Object> setup = new LinkedHashMap<>();
         setup.put("scenario", load.scenario());
@@ -243,20 +242,5 @@ public final class LoadTestCommand implements Callable<Integer> {
         StringBuilder sb = new StringBuilder();
         instances.forEach((s, n) -> sb.append(sb.length() == 0 ? "" : ", ").append(s).append(' ').append(n));
         return sb.toString();
-    }
-
-    /** A bad --out fails in a second, not after the run. */
-    static void checkOut(Path out) {
-        if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new InvalidInputException("--out " + out + " exists and is not a directory");
-        }
-        Path existing = out.toAbsolutePath();
-        while (existing != null && !Files.exists(existing)) {
-            existing = existing.getParent();
-        }
-        if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)) {
-            throw new InvalidInputException("--out " + out + " cannot be created: " + existing
-                    + " is not a writable directory");
-        }
     }
 }

@@ -22,6 +22,26 @@ import java.util.Map;
  */
 public final class ResultFiles {
 
+    /**
+     * Checks an output directory ({@code --out}) before any work starts, so that a bad one fails in
+     * a second, not after training: it is a directory, or can be created in a writable one.
+     *
+     * @throws io.crespr.shared.InvalidInputException naming the problem
+     */
+    public static void checkOutputDirectory(Path out) {
+        if (java.nio.file.Files.exists(out) && !java.nio.file.Files.isDirectory(out)) {
+            throw new io.crespr.shared.InvalidInputException("--out " + out + " exists and is not a directory");
+        }
+        Path existing = out.toAbsolutePath();
+        while (existing != null && !java.nio.file.Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null || !java.nio.file.Files.isDirectory(existing) || !java.nio.file.Files.isWritable(existing)) {
+            throw new io.crespr.shared.InvalidInputException("--out " + out + " cannot be created: " + existing
+                    + " is not a writable directory");
+        }
+    }
+
     public static final String RESULT = "result.json";
     public static final String REPORT = "report.md";
     public static final String CHART = "accuracy.png";
