@@ -34,6 +34,10 @@ import org.slf4j.LoggerFactory;
  * <p>Settings that a single node needs (every replication factor and minimum ISR 1, no initial
  * rebalance delay, few internal partitions so transactions and groups start quickly) are set
  * here; {@code overrides} add or replace broker settings, such as the message size limits.
+ *
+ * <p>{@link #stop()} and {@link #restart()} take the broker down and bring it back on the same
+ * ports and the same log directory, with its topics, records, committed offsets and
+ * transaction state: what clients see when a real broker restarts.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
@@ -41,13 +45,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final String HOST = "127.0.0.1";
 
     private final Path logDir;
-    private final KafkaRaftServer server;
+    private final KafkaConfig config;
     private final String bootstrapServers;
+    private KafkaRaftServer server;
     private boolean closed;
 
-    private EmbeddedKafkaBroker(Path logDir, KafkaRaftServer server, String bootstrapServers) {
+    private EmbeddedKafkaBroker(Path logDir, KafkaConfig config, String bootstrapServers) {
         this.logDir = logDir;
-        this.server = server;
+        this.config = config;
         this.bootstrapServers = bootstrapServers;
     }
 
@@ -96,11 +101,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
         KafkaConfig config = new KafkaConfig(props, false);
         format(dir);
-        KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
-        server.startup();
-        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, server, HOST + ":" + port);
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, config, HOST + ":" + port);
         try {
-            broker.awaitReady(Duration.ofSeconds(60));
+            broker.startServer();
         } catch (RuntimeException e) {
             broker.close();
             throw e;
@@ -108,6 +111,51 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         LOG.info("in-process Kafka broker (KRaft) at {} in {} ms, log in {}", broker.bootstrapServers,
                 (System.nanoTime() - t0) / 1_000_000, dir);
         return broker;
+    }
+
+    private void startServer() {
+        KafkaRaftServer s = new KafkaRaftServer(config, Time.SYSTEM);
+        server = s;
+        s.startup();
+        awaitReady(Duration.ofSeconds(60));
+    }
+
+    /**
+     * Shuts the broker down as a restart would (a controlled shutdown), keeping its log directory;
+     * clients lose their connections. Does nothing when it is already stopped.
+     */
+    public synchronized void stop() {
+        if (closed) {
+            throw new IllegalStateException("the in-process Kafka broker is closed");
+        }
+        if (server != null) {
+            long t0 = System.nanoTime();
+            KafkaRaftServer s = server;
+            server = null;
+            s.shutdown();
+            s.awaitShutdown();
+            LOG.info("in-process Kafka broker at {} stopped in {} ms", bootstrapServers,
+                    (System.nanoTime() - t0) / 1_000_000);
+        }
+    }
+
+    /**
+     * Starts the broker again on the same ports and log directory (stopping it first if it runs);
+     * returns when it answers a metadata request.
+     *
+     * @throws IllegalStateException when it does not come back within 60 seconds, or the broker is closed
+     */
+    public synchronized void restart() {
+        stop();
+        long t0 = System.nanoTime();
+        startServer();
+        LOG.info("in-process Kafka broker at {} restarted in {} ms", bootstrapServers,
+                (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** Whether the broker runs (it was started and not stopped or closed since). */
+    public synchronized boolean isRunning() {
+        return server != null;
     }
 
     /** {@code host:port} of the broker's loopback listener. */
@@ -165,8 +213,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         closed = true;
         try {
-            server.shutdown();
-            server.awaitShutdown();
+            if (server != null) {
+                server.shutdown();
+                server.awaitShutdown();
+                server = null;
+            }
         } finally {
             deleteTree(logDir);
         }

@@ -61,4 +61,52 @@ class EmbeddedKafkaBrokerIT {
         }
         broker.close();
     }
+
+    @Test
+    void restartsOnTheSamePortAndLogAndItsClientsReconnect() throws Exception {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(Map.of())) {
+            String servers = broker.bootstrapServers();
+            Properties common = new Properties();
+            common.put("bootstrap.servers", servers);
+            try (Admin admin = Admin.create(common)) {
+                admin.createTopics(List.of(new NewTopic("r", 1, (short) 1))).all().get();
+            }
+            Properties pp = new Properties();
+            pp.putAll(common);
+            pp.put("transactional.id", "restart-test");
+            pp.put("delivery.timeout.ms", "60000");
+            try (var producer = new KafkaProducer<>(pp, new StringSerializer(), new StringSerializer())) {
+                producer.initTransactions();
+                producer.beginTransaction();
+                producer.send(new ProducerRecord<>("r", "k", "before"));
+                producer.commitTransaction();
+
+                // when the broker goes down and comes back
+                broker.stop();
+                assertThat(broker.isRunning()).isFalse();
+                broker.restart();
+                assertThat(broker.isRunning()).isTrue();
+                assertThat(broker.bootstrapServers()).isEqualTo(servers);
+
+                // then the producer made before the restart carries on, and both records are there
+                producer.beginTransaction();
+                producer.send(new ProducerRecord<>("r", "k", "after"));
+                producer.commitTransaction();
+            }
+            Properties cp = new Properties();
+            cp.putAll(common);
+            cp.put("isolation.level", "read_committed");
+            try (var consumer = new KafkaConsumer<>(cp, new StringDeserializer(), new StringDeserializer())) {
+                TopicPartition tp = new TopicPartition("r", 0);
+                consumer.assign(List.of(tp));
+                consumer.seekToBeginning(List.of(tp));
+                List<String> got = new java.util.ArrayList<>();
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (got.size() < 2 && System.nanoTime() < deadline) {
+                    consumer.poll(Duration.ofMillis(200)).forEach(r -> got.add(r.value()));
+                }
+                assertThat(got).containsExactly("before", "after");
+            }
+        }
+    }
 }
