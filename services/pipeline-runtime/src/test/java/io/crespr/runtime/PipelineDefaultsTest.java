@@ -16,6 +16,7 @@ class PipelineDefaultsTest {
             var consumer = ctx.getBean(AbstractKafkaConsumerConfiguration.class).getConfig();
             assertThat(consumer.get("max.partition.fetch.bytes")).hasToString("8388608");
             assertThat(consumer.get("max.poll.interval.ms")).hasToString("3600000");
+            assertThat(consumer.get("session.timeout.ms")).hasToString("10000");
             assertThat(ctx.getBean(KafkaClientProperties.class).producer()).containsEntry("max.request.size", "8388608")
                     .containsEntry("bootstrap.servers", "127.0.0.1:1");
         }
