@@ -33,6 +33,7 @@ final class StageProcess implements AutoCloseable {
     private final Path log;
     private Process process;
     private int starts;
+    private int fileSizeLimitKiB;
 
     private StageProcess(String stage, Map<String, String> env, Path log) {
         this.stage = stage;
@@ -65,8 +66,16 @@ final class StageProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
                 "-Djava.awt.headless=true", "-cp", classpath, ChildMain.class.getName(), MAIN.get(stage)));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        if (fileSizeLimitKiB > 0) {
+            // RLIMIT_FSIZE: a write past the limit fails with EFBIG ("File too large"), as a full
+            // disk fails one with ENOSPC, after the bytes below the limit are written
+            List<String> limited = new ArrayList<>(List.of("bash", "-c", "ulimit -f " + fileSizeLimitKiB
+                    + " && exec \"$0\" \"$@\""));
+            limited.addAll(cmd);
+            cmd = limited;
+        }
+        // the output comes through a pipe, so a file size limit does not apply to the log
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().putAll(env);
         try {
             Files.createDirectories(log.getParent());
@@ -76,6 +85,17 @@ final class StageProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + stage, e);
         }
+        Process p = process;
+        Thread pump = new Thread(() -> {
+            try (var in = p.getInputStream();
+                    var out = Files.newOutputStream(log, java.nio.file.StandardOpenOption.APPEND)) {
+                in.transferTo(out);
+            } catch (IOException ignored) {
+                // the process is gone
+            }
+        }, stage + "-output");
+        pump.setDaemon(true);
+        pump.start();
     }
 
     /** Waits until the service has started (its listeners are subscribed and its HTTP server runs). */
@@ -111,10 +131,25 @@ final class StageProcess implements AutoCloseable {
 
     /** Starts the stage again with the same settings (after {@link #kill}). */
     void restart() {
+        restart(Map.of(), 0);
+    }
+
+    /**
+     * Starts the stage again with further settings and, when {@code fileSizeLimitKiB > 0}, a
+     * limit on the size of every file it writes.
+     */
+    void restart(Map<String, String> extra, int fileSizeLimitKiB) {
         if (process.isAlive()) {
             throw new IllegalStateException(stage + " still runs");
         }
+        env.putAll(extra);
+        this.fileSizeLimitKiB = fileSizeLimitKiB;
         launch();
+    }
+
+    /** A graceful stop (SIGTERM): the service leaves its consumer groups. */
+    void stop() {
+        close();
     }
 
     boolean isAlive() {

@@ -41,8 +41,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,9 +55,11 @@ import org.slf4j.LoggerFactory;
  * the middle of its work and started again, and the broker stopped and started again on the same
  * port and log. Each time the job completes, every topic carries exactly one event per job and
  * round (read with {@code read_committed}), and the result is, weight for weight, the one the
- * single process computes: no checkpoint was lost or applied twice.
+ * single process computes: no checkpoint was lost or applied twice. Last, the checkpoint store
+ * fills up under training: the job fails with that reason and nothing half-written remains.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StageProcessesIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(StageProcessesIT.class);
@@ -116,6 +121,7 @@ class StageProcessesIT {
     }
 
     @Test
+    @Order(2)
     void aStageKilledInTheMiddleOfARecordAndStartedAgainLeavesExactlyOneResultPerRound() throws Exception {
         String job = "killed-stage";
         Map<String, Object> plan = plan();
@@ -149,6 +155,7 @@ class StageProcessesIT {
     }
 
     @Test
+    @Order(1)
     void theBrokerRestartedUnderARunningJobAndTheStagesCarryOn() throws Exception {
         String job = "broker-restart";
         Map<String, Object> plan = plan();
@@ -174,6 +181,43 @@ class StageProcessesIT {
         assertThat(TopicProbe.events(servers, Topics.JOB_STATUS, job)).extracting(s -> s.state() + "#" + s.round())
                 .filteredOn("TRAINING#1"::equals).hasSize(1);
         stages.values().forEach(p -> assertThat(p.isAlive()).as(p.stage + " alive").isTrue());
+    }
+
+    @Test
+    @Order(3)
+    void aFullCheckpointStoreFailsTheJobWithThatReasonAndLeavesNothingHalfWritten() throws Exception {
+        // given training restarted with every checkpoint through the store, and room for 4 KiB per
+        // file: the dense checkpoint (about 6 KB) is cut off in the middle of its write
+        StageProcess training = stages.get("training");
+        training.stop();
+        training.restart(Map.of("CRESPR_INLINE_LIMIT", "0"), 4);
+        training.awaitStarted(Duration.ofSeconds(120));
+        String job = "store-full";
+
+        // when a job comes, it fails with the store's reason (after the two retries of a failure
+        // that is not the record's fault)
+        try (JobClient.Watch watch = client.watch(job)) {
+            submit(job, plan());
+            assertThat(org.junit.jupiter.api.Assertions.assertThrows(JobClient.JobFailedException.class,
+                    () -> watch.await(Duration.ofSeconds(90), s -> { })))
+                    .hasMessageContaining("training could not process a record of crespr.jobs.v1: UncheckedIOException: "
+                            + "cannot write crespr-checkpoint of job store-full to the checkpoint store")
+                    .hasMessageEndingWith("java.io.IOException: File too large");
+        }
+        // then nothing of it is in the store (the part written is gone, nothing has its final name),
+        // no stage was handed anything, the record is kept on the dead-letter topic, and the
+        // stage runs on
+        Path jobDir = store.resolve(job);
+        if (Files.exists(jobDir)) {
+            try (var files = Files.list(jobDir)) {
+                assertThat(files.toList()).as("files of the failed job in the store").isEmpty();
+            }
+        }
+        assertThat(TopicProbe.events(servers, Topics.CHECKPOINTS_TRAINED, job)).isEmpty();
+        assertThat(TopicProbe.read(servers, Topics.JOBS.deadLetterTopic()).stream().filter(r -> job.equals(r.key())))
+                .hasSize(1);
+        assertThat(training.isAlive()).isTrue();
+        assertThat(training.logText()).contains("File too large");
     }
 
     private void submit(String job, Map<String, Object> plan) {

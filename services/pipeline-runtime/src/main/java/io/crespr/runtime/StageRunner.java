@@ -102,13 +102,18 @@ public final class StageRunner implements AutoCloseable {
                         : new IllegalStateException("out of memory: " + thrown.getMessage(), thrown);
                 metrics.failed(handler.stage(), e);
                 if (Failures.isBadInput(e)) {
-                    deadLetter(rec, consumer, e);
+                    try {
+                        deadLetter(rec, consumer, e);
+                    } catch (RuntimeException failed) {
+                        LOG.warn("{}: could not dead-letter record {}-{}@{}: {}; it is retried", handler.stage(),
+                                rec.topic(), rec.partition(), rec.offset(), Failures.reason(failed), failed);
+                        throw failed;
+                    }
                     outcome = StageMetrics.Outcome.DEAD_LETTER;
                     return;
                 }
                 LOG.warn("{}: record {}-{}@{} (job {}) failed: {}; it is retried, then dead-lettered", handler.stage(),
-                        rec.topic(), rec.partition(), rec.offset(), peek.getOrDefault("jobId", rec.key()),
-                        Failures.reason(e), e);
+                        rec.topic(), rec.partition(), rec.offset(), jobOf(rec, peek), Failures.reason(e), e);
                 throw e;
             }
             long handled = System.nanoTime();
@@ -121,6 +126,8 @@ public final class StageRunner implements AutoCloseable {
                 commit(rec, consumer, records);
             } catch (RuntimeException e) {
                 metrics.failed(handler.stage(), e);
+                LOG.warn("{}: could not commit record {}-{}@{}: {}; it is retried, then dead-lettered", handler.stage(),
+                        rec.topic(), rec.partition(), rec.offset(), Failures.reason(e), e);
                 throw e;
             }
             metrics.published(handler.stage(), out, encoded);
