@@ -116,7 +116,7 @@ class StageProcessesIT {
     private static Map<String, Object> plan() {
         Map<String, Object> plan = PipelineFixtures.tinyPlan();
         plan.put("rounds", ROUNDS);
-        plan.put("fineTuneEpochs", 30);
+        plan.put("fineTuneEpochs", 40);
         return plan;
     }
 
