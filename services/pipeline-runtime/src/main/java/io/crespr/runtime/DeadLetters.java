@@ -4,12 +4,13 @@ import io.crespr.shared.messages.TopicSpec;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
- * The dead letter of a record a stage could not process: the same key and value on
- * {@code <topic>.dlt}, with headers naming the original topic, partition and offset, the stage,
- * and the error's class and message.
+ * The dead letter of a record a stage could not process: the same key, value and headers on
+ * {@code <topic>.dlt}, with headers added that name the original topic, partition and offset,
+ * the stage, and the error's class and message.
  */
 public final class DeadLetters {
 
@@ -29,6 +30,11 @@ public final class DeadLetters {
         ProducerRecord<String, byte[]> out = new ProducerRecord<>(rec.topic() + TopicSpec.DEAD_LETTER_SUFFIX,
                 rec.key() == null ? null : String.valueOf(rec.key()), value);
         Headers h = out.headers();
+        for (Header original : rec.headers()) {
+            if (!original.key().startsWith("crespr.dlt.")) {
+                h.add(original.key(), original.value());
+            }
+        }
         Throwable root = Failures.rootOf(error);
         h.add(ORIGINAL_TOPIC, utf8(rec.topic()));
         h.add(ORIGINAL_PARTITION, utf8(String.valueOf(rec.partition())));

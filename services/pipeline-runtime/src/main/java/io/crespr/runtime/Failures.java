@@ -24,13 +24,23 @@ public final class Failures {
         return rootOf(t) instanceof InvalidInputException;
     }
 
-    /** One line: the message of bad input as it is; otherwise the exception's simple name and message. */
+    /**
+     * The most characters of a reason: a record can quote megabytes of itself in its error (a
+     * job id of a million characters), and the reason goes into the job's status and the dead
+     * letter's headers, which must still fit a Kafka record.
+     */
+    public static final int MAX_REASON_CHARS = 1000;
+
+    /**
+     * One line of at most {@value #MAX_REASON_CHARS} characters: the message of bad input as it
+     * is; otherwise the exception's simple name and message.
+     */
     public static String reason(Throwable t) {
         Throwable r = rootOf(t);
         String msg = r.getMessage() == null ? "" : r.getMessage().lines().findFirst().orElse("");
-        if (r instanceof InvalidInputException) {
-            return msg;
-        }
-        return r.getClass().getSimpleName() + (msg.isEmpty() ? "" : ": " + msg);
+        String reason = r instanceof InvalidInputException ? msg
+                : r.getClass().getSimpleName() + (msg.isEmpty() ? "" : ": " + msg);
+        return reason.length() <= MAX_REASON_CHARS ? reason
+                : reason.substring(0, MAX_REASON_CHARS - 30) + "… (" + reason.length() + " characters)";
     }
 }

@@ -28,9 +28,10 @@ public class KafkaClientProperties {
         return common;
     }
 
+    /** Settings of the stages' producers: they write dead letters too, which may exceed the limit a little. */
     public Map<String, Object> producer() {
         Map<String, Object> m = new HashMap<>(common);
-        m.putAll(limits.producer());
+        m.putAll(limits.stageProducer());
         return m;
     }
 }

@@ -34,6 +34,12 @@ public class PipelineDefaults implements ApplicationContextConfigurer {
         // Dense training of a large model can take many minutes between two polls.
         m.put("kafka.consumers.default.max.poll.interval.ms", "3600000");
         m.put("kafka.consumers.default.auto.offset.reset", "earliest");
+        // A stage that dies without leaving its group (SIGKILL, a lost node) keeps its partitions
+        // until its session expires: 10 s rather than Kafka's 45 s before another instance, or
+        // the same one restarted, takes its records over. Heartbeats run on their own thread, so
+        // long work on a record does not count against it (max.poll.interval.ms above does).
+        m.put("kafka.consumers.default.session.timeout.ms", "10000");
+        m.put("kafka.consumers.default.heartbeat.interval.ms", "3000");
         // Metrics at /prometheus, health at /health; every other management endpoint is off.
         m.put("micronaut.metrics.enabled", true);
         m.put("micronaut.metrics.export.prometheus.enabled", true);

@@ -24,7 +24,8 @@ public class PipelineFactory {
 
     @Singleton
     CheckpointTransport transport(PipelineSettings s) {
-        return new CheckpointTransport(new FileCheckpointStore(s.getCheckpointStore()), s.getInlineLimit(), s.limits());
+        return new CheckpointTransport(new FileCheckpointStore(s.getCheckpointStore()), s.getInlineLimit(), s.limits(),
+                s.getMaxPayloadBytes());
     }
 
     @Singleton

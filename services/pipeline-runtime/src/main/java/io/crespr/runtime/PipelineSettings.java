@@ -19,6 +19,7 @@ public class PipelineSettings {
     private Path dataDir = Datasets.defaultDataDir();
     private Path checkpointStore = Path.of(System.getProperty("user.home"), ".crespr", "checkpoints");
     private int inlineLimit = CheckpointTransport.DEFAULT_INLINE_LIMIT;
+    private long maxPayloadBytes = CheckpointTransport.DEFAULT_MAX_PAYLOAD_BYTES;
     private int maxMessageBytes = KafkaLimits.DEFAULT_MAX_MESSAGE_BYTES;
     private int partitions = 3;
     private int replicationFactor = -1;
@@ -51,6 +52,19 @@ public class PipelineSettings {
 
     public void setInlineLimit(int inlineLimit) {
         this.inlineLimit = inlineLimit;
+    }
+
+    /**
+     * Largest payload a stage reads or writes, decompressed (default 512 MiB): a checkpoint, a
+     * saliency or a DL4J model zip (all its entries inflated), and the values of a decoded
+     * checkpoint. Whatever a record announces, nothing larger is allocated.
+     */
+    public long getMaxPayloadBytes() {
+        return maxPayloadBytes;
+    }
+
+    public void setMaxPayloadBytes(long maxPayloadBytes) {
+        this.maxPayloadBytes = maxPayloadBytes;
     }
 
     /** The Kafka record size limit of broker, topics, producers and consumers (default 8 MiB). */

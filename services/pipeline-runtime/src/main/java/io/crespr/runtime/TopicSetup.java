@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Creates every topic of the registry and its dead-letter topic, with the configured partitions,
- * replicas and retention, the size limit, and compaction for the status topic. Topics that
+ * replicas and retention, the size limit (a dead-letter topic's leaves room for the headers a
+ * dead letter adds), and compaction for the status topic. Topics that
  * exist are left as they are.
  */
 public final class TopicSetup {
@@ -31,18 +32,18 @@ public final class TopicSetup {
     public static List<NewTopic> topics(TopicSettings s) {
         List<NewTopic> out = new ArrayList<>();
         for (TopicSpec<?> t : Topics.ALL) {
-            out.add(newTopic(t.name(), s, t.compacted()));
+            out.add(newTopic(t.name(), s, t.compacted(), s.limits().topic()));
         }
         for (TopicSpec<?> t : Topics.ALL) {
             if (t.consumedByStages()) {
-                out.add(newTopic(t.deadLetterTopic(), s, false));
+                out.add(newTopic(t.deadLetterTopic(), s, false, s.limits().deadLetterTopic()));
             }
         }
         return out;
     }
 
-    private static NewTopic newTopic(String name, TopicSettings s, boolean compacted) {
-        Map<String, String> config = new LinkedHashMap<>(s.limits().topic());
+    private static NewTopic newTopic(String name, TopicSettings s, boolean compacted, Map<String, String> limits) {
+        Map<String, String> config = new LinkedHashMap<>(limits);
         if (compacted) {
             config.put("cleanup.policy", "compact");
         } else {

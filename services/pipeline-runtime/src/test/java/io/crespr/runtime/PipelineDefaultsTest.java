@@ -16,7 +16,8 @@ class PipelineDefaultsTest {
             var consumer = ctx.getBean(AbstractKafkaConsumerConfiguration.class).getConfig();
             assertThat(consumer.get("max.partition.fetch.bytes")).hasToString("8388608");
             assertThat(consumer.get("max.poll.interval.ms")).hasToString("3600000");
-            assertThat(ctx.getBean(KafkaClientProperties.class).producer()).containsEntry("max.request.size", "8388608")
+            assertThat(consumer.get("session.timeout.ms")).hasToString("10000");
+            assertThat(ctx.getBean(KafkaClientProperties.class).producer()).containsEntry("max.request.size", "8454144")
                     .containsEntry("bootstrap.servers", "127.0.0.1:1");
         }
         try (ApplicationContext ctx = ApplicationContext.run(Map.of("crespr.create-topics", "false",
@@ -24,7 +25,7 @@ class PipelineDefaultsTest {
             var consumer = ctx.getBean(AbstractKafkaConsumerConfiguration.class).getConfig();
             assertThat(consumer.get("max.partition.fetch.bytes")).hasToString("2097152");
             assertThat(consumer.get("max.poll.interval.ms")).hasToString("1000");
-            assertThat(ctx.getBean(KafkaClientProperties.class).producer()).containsEntry("max.request.size", "2097152");
+            assertThat(ctx.getBean(KafkaClientProperties.class).producer()).containsEntry("max.request.size", "2162688");
         }
     }
 }

@@ -27,13 +27,19 @@ class TopicSetupIT {
                     .doesNotContain("crespr.results.v1.dlt", "crespr.job-status.v1.dlt");
             Map<ConfigResource, Config> configs = admin.describeConfigs(List.of(
                     new ConfigResource(ConfigResource.Type.TOPIC, Topics.JOB_STATUS_NAME),
-                    new ConfigResource(ConfigResource.Type.TOPIC, Topics.CHECKPOINTS_TRAINED_NAME))).all().get();
+                    new ConfigResource(ConfigResource.Type.TOPIC, Topics.CHECKPOINTS_TRAINED_NAME),
+                    new ConfigResource(ConfigResource.Type.TOPIC, Topics.CHECKPOINTS_TRAINED.deadLetterTopic())))
+                    .all().get();
             Config status = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, Topics.JOB_STATUS_NAME));
             Config trained = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, Topics.CHECKPOINTS_TRAINED_NAME));
             assertThat(status.get("cleanup.policy").value()).isEqualTo("compact");
             assertThat(trained.get("cleanup.policy").value()).isEqualTo("delete");
             assertThat(trained.get("retention.ms").value()).isEqualTo(String.valueOf(Duration.ofHours(5).toMillis()));
             assertThat(trained.get("max.message.bytes").value()).isEqualTo("8388608");
+            // a dead letter is its record plus headers: room for them above the limit
+            assertThat(configs.get(new ConfigResource(ConfigResource.Type.TOPIC,
+                    Topics.CHECKPOINTS_TRAINED.deadLetterTopic())).get("max.message.bytes").value())
+                    .isEqualTo(String.valueOf(8388608 + KafkaLimits.DEAD_LETTER_HEADROOM));
             assertThat(admin.describeTopics(List.of(Topics.JOBS_NAME)).allTopicNames().get().get(Topics.JOBS_NAME)
                     .partitions()).hasSize(2);
         }

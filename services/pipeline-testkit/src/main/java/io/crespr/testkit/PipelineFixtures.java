@@ -51,9 +51,63 @@ public final class PipelineFixtures {
         return eventOn(topic, -1, jobId, plan, transport);
     }
 
+    /**
+     * Runs the job in memory to its end and returns the first event each checkpoint topic would
+     * carry, as it would carry it.
+     */
+    public static Map<TopicSpec<?>, CheckpointEvent> firstEvents(String jobId, Map<String, Object> plan,
+            CheckpointTransport transport) {
+        Map<TopicSpec<?>, CheckpointEvent> first = new java.util.LinkedHashMap<>();
+        run(jobId, plan, transport, o -> {
+            if (o.value() instanceof CheckpointEvent e && !first.containsKey(o.topic())) {
+                first.put(o.topic(), EventCodec.decode(EventCodec.encode(e), CheckpointEvent.class));
+            }
+            return false;
+        });
+        return first;
+    }
+
+    /**
+     * A zstd frame of RLE blocks that announces and expands to {@code size} zero bytes: 4 bytes
+     * per 128 KiB, so 32 KiB of it make 1 GiB (a compression bomb).
+     */
+    public static byte[] zstdBomb(long size) {
+        int block = 128 * 1024;
+        long blocks = (size + block - 1) / block;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((int) (14 + 4 * blocks))
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putInt(0xFD2FB528); // magic
+        b.put((byte) 0xC0); // 8-byte content size, not single-segment, no checksum, no dictionary
+        b.put((byte) (7 << 3)); // window 128 KiB
+        b.putLong(size);
+        for (long i = 0; i < blocks; i++) {
+            long n = Math.min(block, size - i * block);
+            int header = (int) (n << 3) | (1 << 1) | (i == blocks - 1 ? 1 : 0); // an RLE block of n bytes
+            b.put((byte) header).put((byte) (header >>> 8)).put((byte) (header >>> 16)).put((byte) 0);
+        }
+        return b.array();
+    }
+
     /** As {@link #firstEventOn}, for the event of round {@code round} (-1: the first of any round). */
     public static CheckpointEvent eventOn(TopicSpec<CheckpointEvent> topic, int round, String jobId,
             Map<String, Object> plan, CheckpointTransport transport) {
+        CheckpointEvent[] found = new CheckpointEvent[1];
+        run(jobId, plan, transport, o -> {
+            if (o.topic() == topic && (round < 0 || ((CheckpointEvent) o.value()).round() == round)) {
+                found[0] = EventCodec.decode(EventCodec.encode(o.value()), CheckpointEvent.class);
+                return true;
+            }
+            return false;
+        });
+        if (found[0] == null) {
+            throw new IllegalStateException("the job never reached " + topic.name());
+        }
+        return found[0];
+    }
+
+    /** Runs the job through the handlers in memory, showing each event to {@code stop} until it says stop. */
+    private static void run(String jobId, Map<String, Object> plan, CheckpointTransport transport,
+            java.util.function.Predicate<Outgoing> stop) {
         StageContext ctx = new StageContext(transport, new DataCache(null));
         Map<String, StageHandler> byTopic = new HashMap<>();
         TrainingHandler training = new TrainingHandler(ctx, Map.of());
@@ -67,14 +121,13 @@ public final class PipelineFixtures {
         List<JobStatus> ignored = new ArrayList<>();
         while (!queue.isEmpty()) {
             Outgoing o = queue.remove(0);
-            if (o.topic() == topic && (round < 0 || ((CheckpointEvent) o.value()).round() == round)) {
-                return EventCodec.decode(EventCodec.encode(o.value()), CheckpointEvent.class);
+            if (stop.test(o)) {
+                return;
             }
             StageHandler h = byTopic.get(o.topic().name());
             if (h != null) {
                 queue.addAll(h.handle(o.topic().name(), o.key(), EventCodec.encode(o.value()), ignored::add));
             }
         }
-        throw new IllegalStateException("the job never reached " + topic.name());
     }
 }

@@ -46,7 +46,12 @@ public final class TopicProbe {
 
     /** Every committed record of a topic so far (all partitions, from the start). */
     public static List<ConsumerRecord<String, byte[]>> read(String topic) {
-        Map<String, Object> p = Map.of("bootstrap.servers", TestKafka.bootstrapServers(),
+        return read(TestKafka.bootstrapServers(), topic);
+    }
+
+    /** As {@link #read(String)}, on another broker than the test JVM's own. */
+    public static List<ConsumerRecord<String, byte[]>> read(String bootstrapServers, String topic) {
+        Map<String, Object> p = Map.of("bootstrap.servers", bootstrapServers,
                 "isolation.level", "read_committed", "max.partition.fetch.bytes", "8388608");
         try (var consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> parts = new ArrayList<>();
@@ -67,7 +72,12 @@ public final class TopicProbe {
 
     /** The committed events of a topic for one key, in order. */
     public static <V> List<V> events(TopicSpec<V> topic, String key) {
-        return read(topic.name()).stream().filter(r -> key.equals(r.key()))
+        return events(TestKafka.bootstrapServers(), topic, key);
+    }
+
+    /** As {@link #events(TopicSpec, String)}, on another broker than the test JVM's own. */
+    public static <V> List<V> events(String bootstrapServers, TopicSpec<V> topic, String key) {
+        return read(bootstrapServers, topic.name()).stream().filter(r -> key.equals(r.key()))
                 .map(r -> EventCodec.decode(r.value(), topic.valueType())).toList();
     }
 

@@ -12,7 +12,7 @@ public class BadEventException extends InvalidInputException {
     /** What is wrong with the record. */
     public enum Problem {
         MALFORMED_JSON, UNKNOWN_SCHEMA_VERSION, INVALID_EVENT, MISSING_CHECKPOINT, CHECKPOINT_HASH_MISMATCH,
-        CHECKPOINT_DOES_NOT_FIT, OVERSIZED_INLINE_CHECKPOINT
+        CHECKPOINT_DOES_NOT_FIT, OVERSIZED_INLINE_CHECKPOINT, OVERSIZED_PAYLOAD
     }
 
     private final Problem problem;

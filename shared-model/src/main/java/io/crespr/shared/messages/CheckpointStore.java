@@ -18,9 +18,11 @@ public interface CheckpointStore {
     URI put(String jobId, String sha256, String format, byte[] bytes);
 
     /**
-     * The payload at {@code uri}.
+     * The payload at {@code uri}, read only when it is at most {@code maxBytes} long.
      *
-     * @throws BadEventException {@code MISSING_CHECKPOINT} when there is none
+     * @throws BadEventException {@code MISSING_CHECKPOINT} when there is none, or it is not a
+     *         plain file; {@code OVERSIZED_PAYLOAD} when it is longer than {@code maxBytes}
+     * @throws java.io.UncheckedIOException when the store cannot be read (the record is retried)
      */
-    byte[] get(URI uri);
+    byte[] get(URI uri, long maxBytes);
 }

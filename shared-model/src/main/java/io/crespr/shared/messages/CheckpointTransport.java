@@ -16,35 +16,64 @@ import java.util.Base64;
  * checks, whichever way it came: an inline payload is within the limit
  * ({@code OVERSIZED_INLINE_CHECKPOINT}), a stored one exists ({@code MISSING_CHECKPOINT}), and
  * the bytes have the announced length and SHA-256 ({@code CHECKPOINT_HASH_MISMATCH}).
+ *
+ * <p>Nothing in an event can make a reader allocate more than {@code maxPayloadBytes}: a payload
+ * that announces more, an inline zstd frame that would expand to more (a compression bomb of a
+ * few bytes), a stored file that is longer, and a checkpoint whose tensors would decode to more
+ * than that many bytes of values are all refused ({@code OVERSIZED_PAYLOAD}) before anything of
+ * that size is allocated.
  */
 public final class CheckpointTransport {
 
     /** 1 MiB: a dense LeNet-300-100 (1.07 MB raw) travels inline, LeNet-5 (1.7 MB) by claim check. */
     public static final int DEFAULT_INLINE_LIMIT = 1024 * 1024;
 
+    /**
+     * 512 MiB: the largest payload (decompressed) and the largest decoded checkpoint a stage
+     * reads or writes. LeNet-5 is 1.7 MB; a model of 100 million float weights is 400 MB.
+     */
+    public static final long DEFAULT_MAX_PAYLOAD_BYTES = 512L * 1024 * 1024;
+
     private final CheckpointStore store;
     private final int inlineLimit;
+    private final long maxPayloadBytes;
+
+    /** As {@link #CheckpointTransport(CheckpointStore, int, KafkaLimits, long)} with the default payload limit. */
+    public CheckpointTransport(CheckpointStore store, int inlineLimit, KafkaLimits limits) {
+        this(store, inlineLimit, limits, DEFAULT_MAX_PAYLOAD_BYTES);
+    }
 
     /**
-     * @param store       where large payloads go
-     * @param inlineLimit largest compressed payload sent inline, in bytes; 0 sends everything to the store
-     * @param limits      the Kafka size limit the inline payload must fit in
+     * @param store           where large payloads go
+     * @param inlineLimit     largest compressed payload sent inline, in bytes; 0 sends everything to the store
+     * @param limits          the Kafka size limit the inline payload must fit in
+     * @param maxPayloadBytes largest payload, decompressed, and largest decoded checkpoint, in bytes
      */
-    public CheckpointTransport(CheckpointStore store, int inlineLimit, KafkaLimits limits) {
+    public CheckpointTransport(CheckpointStore store, int inlineLimit, KafkaLimits limits, long maxPayloadBytes) {
         if (inlineLimit < 0 || inlineLimit > limits.largestInlinePayload()) {
             throw new InvalidInputException("the inline checkpoint limit must be in [0, " + limits.largestInlinePayload()
                     + "] bytes for Kafka messages of at most " + limits.maxMessageBytes() + " bytes, got " + inlineLimit);
         }
+        if (maxPayloadBytes < 1024 * 1024 || maxPayloadBytes > Integer.MAX_VALUE - 8) {
+            throw new InvalidInputException("the payload limit must be in [1 MiB, " + (Integer.MAX_VALUE - 8)
+                    + "] bytes, got " + maxPayloadBytes);
+        }
         this.store = store;
         this.inlineLimit = inlineLimit;
+        this.maxPayloadBytes = maxPayloadBytes;
     }
 
     public int inlineLimit() {
         return inlineLimit;
     }
 
+    public long maxPayloadBytes() {
+        return maxPayloadBytes;
+    }
+
     /** Sends a payload inline when its compressed form fits the limit, else through the store. */
     public PayloadRef put(String jobId, String format, byte[] payload) {
+        checkSize(payload, format);
         String sha = CheckpointCodec.sha256(payload);
         if (inlineLimit > 0) {
             byte[] compressed = compress(payload, inlineLimit);
@@ -59,6 +88,7 @@ public final class CheckpointTransport {
 
     /** Always through the store (for payloads that outlive the event, such as the dense model of a job). */
     public PayloadRef putInStore(String jobId, String format, byte[] payload) {
+        checkSize(payload, format);
         String sha = CheckpointCodec.sha256(payload);
         return new PayloadRef(format, PayloadRef.STORE, payload.length, sha, null,
                 store.put(jobId, sha, format, payload).toString());
@@ -69,6 +99,10 @@ public final class CheckpointTransport {
         if (!ref.format().equals(expectedFormat)) {
             throw new BadEventException(BadEventException.Problem.INVALID_EVENT, "expected a " + expectedFormat
                     + " payload, got " + ref.format());
+        }
+        if (ref.bytes() > maxPayloadBytes) {
+            throw new BadEventException(BadEventException.Problem.OVERSIZED_PAYLOAD, ref.format() + " of " + ref.bytes()
+                    + " bytes exceeds the payload limit of " + maxPayloadBytes + " bytes (crespr.max-payload-bytes)");
         }
         byte[] payload;
         if (ref.inline()) {
@@ -93,7 +127,7 @@ public final class CheckpointTransport {
                 throw new BadEventException(BadEventException.Problem.MISSING_CHECKPOINT, ref.format()
                         + " reference is not a URI: " + ref.uri(), e);
             }
-            payload = store.get(uri);
+            payload = store.get(uri, maxPayloadBytes);
         }
         String sha = CheckpointCodec.sha256(payload);
         if (payload.length != ref.bytes() || !sha.equals(ref.sha256())) {
@@ -109,7 +143,23 @@ public final class CheckpointTransport {
     }
 
     public Checkpoint checkpoint(PayloadRef ref) {
-        return CheckpointCodec.fromBytes(get(ref, PayloadRef.CHECKPOINT));
+        return decodeCheckpoint(get(ref, PayloadRef.CHECKPOINT));
+    }
+
+    /**
+     * Decodes a checkpoint payload, refusing one whose tensors would take more than
+     * {@code maxPayloadBytes} once decoded (a sparse tensor of a few bytes can declare billions of
+     * values).
+     */
+    public Checkpoint decodeCheckpoint(byte[] payload) {
+        return CheckpointCodec.fromBytes(payload, maxPayloadBytes / Float.BYTES);
+    }
+
+    private void checkSize(byte[] payload, String format) {
+        if (payload.length > maxPayloadBytes) {
+            throw new InvalidInputException(format + " of " + payload.length + " bytes exceeds the payload limit of "
+                    + maxPayloadBytes + " bytes (crespr.max-payload-bytes)");
+        }
     }
 
     public PayloadRef putSaliency(String jobId, Saliency s) {

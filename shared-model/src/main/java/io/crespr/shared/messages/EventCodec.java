@@ -41,6 +41,8 @@ public final class EventCodec {
                 .registerModule(m)
                 .setSerializationInclusion(JsonInclude.Include.NON_NULL)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                // a round of 2.5 is a broken event, not round 2
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
     }
 
@@ -58,7 +60,8 @@ public final class EventCodec {
     public static <T> T decode(byte[] bytes, Class<T> type) {
         JsonNode tree = tree(bytes, type.getSimpleName());
         JsonNode version = tree.get("schemaVersion");
-        if (version == null || !version.canConvertToInt() || version.asInt() != VersionedEvent.SCHEMA_VERSION) {
+        if (version == null || !version.isIntegralNumber() || !version.canConvertToInt()
+                || version.intValue() != VersionedEvent.SCHEMA_VERSION) {
             throw new BadEventException(BadEventException.Problem.UNKNOWN_SCHEMA_VERSION, "unknown schemaVersion "
                     + (version == null ? "(none)" : version.toString()) + " in " + type.getSimpleName()
                     + "; this build reads " + VersionedEvent.SCHEMA_VERSION);

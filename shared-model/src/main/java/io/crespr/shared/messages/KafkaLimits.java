@@ -18,6 +18,13 @@ public record KafkaLimits(int maxMessageBytes) {
     /** 8 MiB: room for a 4 MiB inline checkpoint (5.4 MiB in base64) and its envelope. */
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 
+    /**
+     * What a dead letter may add to the record it carries (the {@code crespr.dlt.*} headers, the
+     * error message at most a thousand characters): dead-letter topics and the stages' producers
+     * take records this much larger, so a record at the size limit still fits its dead letter.
+     */
+    public static final int DEAD_LETTER_HEADROOM = 64 * 1024;
+
     /** Bytes an event needs besides its inline payloads (plan, history of every round, provenance). */
     public static final int ENVELOPE_ALLOWANCE = 512 * 1024;
 
@@ -50,9 +57,19 @@ public record KafkaLimits(int maxMessageBytes) {
         return Map.of("max.message.bytes", String.valueOf(maxMessageBytes));
     }
 
+    /** Settings of every dead-letter topic: room for a record at the limit and its dead-letter headers. */
+    public Map<String, String> deadLetterTopic() {
+        return Map.of("max.message.bytes", String.valueOf(maxMessageBytes + DEAD_LETTER_HEADROOM));
+    }
+
     /** Producer settings. */
     public Map<String, Object> producer() {
         return Map.of("max.request.size", String.valueOf(maxMessageBytes));
+    }
+
+    /** Settings of a stage's producer, which also writes dead letters ({@link #deadLetterTopic}). */
+    public Map<String, Object> stageProducer() {
+        return Map.of("max.request.size", String.valueOf(maxMessageBytes + DEAD_LETTER_HEADROOM));
     }
 
     /** Consumer settings. */

@@ -146,7 +146,21 @@ public final class CheckpointCodec {
      * @throws InvalidInputException for anything but a complete, intact version-1 checkpoint
      */
     public static Checkpoint fromBytes(byte[] bytes) {
-        return CheckpointFormatReader.decode(bytes);
+        return CheckpointFormatReader.decode(bytes, Long.MAX_VALUE);
+    }
+
+    /**
+     * Decodes one checkpoint that fills the whole array, refusing one whose tensors hold more
+     * than {@code maxValues} values in all before allocating them: a SPARSE tensor of a few
+     * bytes may declare billions of (zero) values, a bomb for a reader of untrusted data.
+     *
+     * @param bytes     the complete file contents
+     * @param maxValues the most values (float32 each) all tensors together may hold
+     * @return the checkpoint
+     * @throws InvalidInputException as {@link #fromBytes(byte[])}, and {@code "checkpoint too large: …"}
+     */
+    public static Checkpoint fromBytes(byte[] bytes, long maxValues) {
+        return CheckpointFormatReader.decode(bytes, maxValues);
     }
 
     /**

@@ -35,7 +35,7 @@ final class CheckpointFormatReader {
     private CheckpointFormatReader() {
     }
 
-    static Checkpoint decode(byte[] b) {
+    static Checkpoint decode(byte[] b, long maxValues) {
         int length = b.length;
         if (length < MAGIC.length) {
             if (Arrays.equals(b, 0, length, MAGIC, 0, length)) {
@@ -84,7 +84,7 @@ final class CheckpointFormatReader {
             throw corrupt("header length " + headerLength + " runs past the payload end");
         }
         int headerEnd = PREAMBLE_BYTES + (int) headerLength;
-        return new Body(b, headerEnd, bodyEnd).decode(header(b, headerEnd));
+        return new Body(b, headerEnd, bodyEnd, maxValues).decode(header(b, headerEnd));
     }
 
     private static JsonNode header(byte[] b, int headerEnd) {
@@ -107,11 +107,14 @@ final class CheckpointFormatReader {
         private final byte[] b;
         private int pos;
         private final int end;
+        private final long maxValues;
+        private long values;
 
-        Body(byte[] b, int start, int end) {
+        Body(byte[] b, int start, int end, long maxValues) {
             this.b = b;
             this.pos = start;
             this.end = end;
+            this.maxValues = maxValues;
         }
 
         Checkpoint decode(JsonNode h) {
@@ -164,6 +167,11 @@ final class CheckpointFormatReader {
                 shape[i] = d.asLong();
             }
             int n = elementCount(shape, where);
+            values += n;
+            if (values > maxValues) {
+                throw new InvalidInputException("checkpoint too large: its tensors hold more than " + maxValues
+                        + " values (tensor " + name + " " + Arrays.toString(shape) + ")");
+            }
             String encoding = reqString(entry, "encoding", where);
             JsonNode maskedNode = entry.get("masked");
             if (maskedNode == null || !maskedNode.isBoolean()) {

@@ -34,23 +34,53 @@ public final class Dl4jModels {
         io.crespr.shared.report.AtomicFiles.write(zip, tmp -> ModelSerializer.writeModel(net, tmp.toFile(), false));
     }
 
+    /** The most bytes a model zip's entries may inflate to when no other limit is given: 512 MiB. */
+    public static final long DEFAULT_MAX_ZIP_BYTES = 512L * 1024 * 1024;
+
     /**
-     * Reads a DL4J model zip of a supported architecture (a ReLU MLP with a softmax output, or
-     * LeNet-5 as built here). Weights that are exactly zero are taken as pruned.
+     * Reads a DL4J model zip file of a supported architecture (a ReLU MLP with a softmax output,
+     * or LeNet-5 as built here), checked as {@link #importZip(byte[], String, String, long)} does.
      */
     public static Checkpoint importZip(Path zip, String dataset) {
+        byte[] bytes;
+        try {
+            long size = java.nio.file.Files.size(zip);
+            if (size > DEFAULT_MAX_ZIP_BYTES) {
+                throw new InvalidInputException("DL4J model zip " + zip.getFileName() + " refused: " + size
+                        + " bytes, more than " + DEFAULT_MAX_ZIP_BYTES);
+            }
+            bytes = java.nio.file.Files.readAllBytes(zip);
+        } catch (IOException e) {
+            throw new InvalidInputException("cannot read DL4J model zip " + zip + ": " + e, e);
+        }
+        return importZip(bytes, zip.getFileName().toString(), dataset, DEFAULT_MAX_ZIP_BYTES);
+    }
+
+    /**
+     * Reads a DL4J model zip of a supported architecture. Weights that are exactly zero are taken
+     * as pruned. The zip may come from anyone: DL4J only sees a copy with its configuration and
+     * coefficients, once both are checked (no Java deserialisation, no entry inflated past
+     * {@code maxBytes}, no entry but the five a model zip has, DL4J and ND4J classes only; see
+     * {@code Dl4jZipCheck}).
+     *
+     * @param name     what to call the zip in messages and in the checkpoint's provenance
+     * @param maxBytes the most bytes the zip's entries may inflate to, together
+     * @throws InvalidInputException when the zip is refused or is not a supported model
+     */
+    public static Checkpoint importZip(byte[] zip, String name, String dataset, long maxBytes) {
+        byte[] checked = Dl4jZipCheck.sanitize(zip, name, maxBytes);
         MultiLayerNetwork net;
         try {
-            net = ModelSerializer.restoreMultiLayerNetwork(zip.toFile(), false);
+            net = ModelSerializer.restoreMultiLayerNetwork(new java.io.ByteArrayInputStream(checked), false);
         } catch (IOException | RuntimeException e) {
-            throw new InvalidInputException("not a DL4J model zip: " + zip.getFileName() + " (" + e.getMessage() + ")", e);
+            throw new InvalidInputException("not a DL4J model zip: " + name + " (" + e.getMessage() + ")", e);
         }
         Architecture arch = architectureOf(net);
         List<ParamTensor> params = Networks.params(net);
         for (ParamTensor p : params) {
             for (int i = 0; i < p.size(); i++) {
                 if (!Float.isFinite(p.values()[i])) {
-                    throw new InvalidInputException("DL4J model " + zip.getFileName() + ": parameter " + p.name()
+                    throw new InvalidInputException("DL4J model " + name + ": parameter " + p.name()
                             + " has " + p.values()[i] + " at index " + i);
                 }
             }
@@ -73,7 +103,7 @@ public final class Dl4jModels {
             }
         }
         Provenance prov = new Provenance(null, "import", List.of(new PluginRef("import", "dl4j-zip",
-                Map.of("file", zip.getFileName().toString()))), dataset, 0, 0, Versions.current(),
+                Map.of("file", name))), dataset, 0, 0, Versions.current(),
                 Instant.now().toString());
         return new Checkpoint(Checkpoints.newId(), arch.spec(), params, masks, ModuleMap.EMPTY, prov);
     }

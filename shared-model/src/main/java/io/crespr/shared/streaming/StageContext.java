@@ -7,7 +7,6 @@ import io.crespr.shared.messages.JobState;
 import io.crespr.shared.messages.JobStatus;
 import io.crespr.shared.messages.PayloadRef;
 import io.crespr.shared.model.Checkpoint;
-import io.crespr.shared.model.CheckpointCodec;
 import io.crespr.shared.stage.Plans;
 import io.crespr.shared.stage.PruningPlan;
 import io.crespr.shared.stage.RoundResult;
@@ -58,7 +57,7 @@ public final class StageContext {
         StageSteps steps = new StageSteps(plan, split);
         long t0 = System.nanoTime();
         byte[] bytes = transport.get(e.checkpoint(), PayloadRef.CHECKPOINT);
-        Checkpoint c = CheckpointCodec.fromBytes(bytes);
+        Checkpoint c = transport.decodeCheckpoint(bytes);
         double codec = seconds(t0);
         CheckpointFit.check(c, plan.arch(), split);
         return new Job(e, plan, split, steps, c, bytes, codec);

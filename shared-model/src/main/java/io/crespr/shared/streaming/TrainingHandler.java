@@ -12,15 +12,10 @@ import io.crespr.shared.messages.ModelRetrained;
 import io.crespr.shared.messages.PayloadRef;
 import io.crespr.shared.messages.Topics;
 import io.crespr.shared.model.Checkpoint;
-import io.crespr.shared.model.CheckpointCodec;
 import io.crespr.shared.model.Dl4jModels;
 import io.crespr.shared.stage.Plans;
 import io.crespr.shared.stage.PruningPlan;
 import io.crespr.shared.stage.StageSteps;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -88,8 +83,10 @@ public final class TrainingHandler implements StageHandler {
         started.accept(JobStatus.of(jobId, JobState.SUBMITTED, 0, steps.rounds(), version.modelVersion(), null, null));
         long t0 = System.nanoTime();
         Checkpoint dense = version.checkpoint() != null
-                ? CheckpointCodec.fromBytes(ctx.transport().get(version.checkpoint(), PayloadRef.CHECKPOINT))
-                : importZip(ctx.transport().get(version.modelZip(), PayloadRef.DL4J_ZIP), plan.dataset());
+                ? ctx.transport().checkpoint(version.checkpoint())
+                : Dl4jModels.importZip(ctx.transport().get(version.modelZip(), PayloadRef.DL4J_ZIP),
+                        "version " + version.version() + " of " + version.model(), plan.dataset(),
+                        ctx.transport().maxPayloadBytes());
         CheckpointFit.check(dense, plan.arch(), data);
         StageContext.Sent sent = ctx.send(jobId, dense);
         double codec = StageContext.seconds(t0);
@@ -113,24 +110,5 @@ public final class TrainingHandler implements StageHandler {
                 .checkpoint(sent.ref(), tuned.value().provenance()).saliency(null)
                 .seconds("fine-tune", tuned.seconds(), true).codecSeconds(job.codecSeconds() + sent.seconds()).build();
         return List.of(new Outgoing(Topics.CHECKPOINTS_TRAINED, e.jobId(), out));
-    }
-
-    private static Checkpoint importZip(byte[] zip, String dataset) {
-        Path tmp = null;
-        try {
-            tmp = Files.createTempFile("crespr-model-", ".zip");
-            Files.write(tmp, zip);
-            return Dl4jModels.importZip(tmp, dataset);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot stage a DL4J model zip for import: " + e, e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // a temporary file left behind is harmless
-                }
-            }
-        }
     }
 }

@@ -46,6 +46,22 @@ class EventCodecTest {
     }
 
     @Test
+    void aVersionOrARoundThatIsNotAnIntegerIsNotReadAsOne() {
+        for (String version : new String[] {"1.0", "1.5", "\"1\"", "true", "[1]"}) {
+            assertThatThrownBy(() -> EventCodec.decode(utf8("{\"schemaVersion\":" + version + ",\"jobId\":\"a\"}"),
+                    JobSubmitted.class)).as(version)
+                    .hasMessage("unknown schemaVersion " + version + " in JobSubmitted; this build reads 1");
+        }
+        String status = new String(EventCodec.encode(JobStatus.of("a", JobState.TRAINING, 2, 3, null, null, null)),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(EventCodec.decode(utf8(status), JobStatus.class).round()).isEqualTo(2);
+        assertThat(status).contains("\"round\":2,");
+        assertThatThrownBy(() -> EventCodec.decode(utf8(status.replace("\"round\":2,", "\"round\":2.5,")),
+                JobStatus.class)).isInstanceOf(BadEventException.class)
+                .hasMessageStartingWith("JobStatus does not fit its schema").hasMessageContaining("2.5");
+    }
+
+    @Test
     void roundResultsKeepNonFiniteNumbersAndTheirMetrics() {
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("nCut", Double.NaN);
