@@ -53,7 +53,7 @@ class ScramSecurityIT {
                     + "sasl.mechanism=SCRAM-SHA-256\nsasl.jaas.config=" + jaas.formatted(password) + "\n");
             Path bad = Files.writeString(dir.resolve("wrong.properties"), "security.protocol=SASL_PLAINTEXT\n"
                     + "sasl.mechanism=SCRAM-SHA-256\nsasl.jaas.config=" + jaas.formatted("not-" + password) + "\n");
-            Map<String, Object> security = KafkaSecurityOptions.settings(good, Map.of());
+            Map<String, Object> security = io.crespr.runtime.KafkaClientSecurity.settings(good, Map.of());
             Map<String, Object> settings = new HashMap<>();
             security.forEach((k, v) -> settings.put("kafka." + k, v));
             settings.put("crespr.partitions", "1");
@@ -84,7 +84,13 @@ class ScramSecurityIT {
                 assertThat(refused.err().strip()).startsWith("error: ").contains("Authentication failed")
                         .contains("the Kafka cluster refused the credentials: check --kafka-config FILE")
                         .doesNotContain("\n");
-                assertThat(ok.out() + ok.err() + refused.out() + refused.err()).doesNotContain(password);
+                // and the load generator submits and follows its jobs through the same listener
+                Cli.Result load = Cli.run(List.of("load-test", "--scenario", "smoke", "--quiet", "--bootstrap-servers",
+                        servers, "--kafka-config", good.toString(), "--out", dir.resolve("load").toString()));
+                assertThat(load.code()).as(load.out() + load.err()).isZero();
+                assertThat(load.out()).contains("completed 3");
+                assertThat(ok.out() + ok.err() + refused.out() + refused.err() + load.out() + load.err())
+                        .doesNotContain(password);
             }
         } finally {
             kafka.setLevel(kafkaLevel);

@@ -52,6 +52,7 @@ final class LoadRun {
     private final Duration connectTimeout;
     private final PrintStream progress;
     private Map<String, Integer> expectedMembers = Map.of();
+    private Map<String, Object> clientSettings = Map.of();
 
     /**
      * @param plan     the plan every job carries (as {@code Plans.toMap} gives it)
@@ -78,6 +79,12 @@ final class LoadRun {
         return this;
     }
 
+    /** Client settings besides the bootstrap servers (security: SASL, TLS) for every client of the run. */
+    LoadRun withClientSettings(Map<String, Object> settings) {
+        this.clientSettings = Map.copyOf(settings);
+        return this;
+    }
+
     /** What the run measured, before the report adds how it was set up. */
     record Outcome(List<JobTracker.Job> jobs, int submitErrors, double wallSeconds, double submitSeconds,
             long firstSubmitNanos, Instant startedAt, Map<String, Long> maxLag, Map<String, Long> lagAtStart,
@@ -85,7 +92,8 @@ final class LoadRun {
     }
 
     Outcome run() throws InterruptedException {
-        Map<String, Object> common = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> common = new HashMap<>(clientSettings);
+        common.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         Admin admin = admin(common);
         try {
             checkCluster(admin);

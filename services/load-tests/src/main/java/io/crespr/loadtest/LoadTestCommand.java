@@ -36,6 +36,10 @@ public final class LoadTestCommand implements Callable<Integer> {
             + "default: an in-process broker and services in this JVM")
     String bootstrapServers;
 
+    @Option(names = "--kafka-config", paramLabel = "FILE", description = "with --bootstrap-servers: "
+            + io.crespr.runtime.KafkaClientSecurity.FLAG_DESCRIPTION)
+    Path kafkaConfig;
+
     @Option(names = "--with-services", description = "with --bootstrap-servers: start the five stage services in this "
             + "JVM too, against that cluster")
     boolean withServices;
@@ -181,11 +185,14 @@ public final class LoadTestCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "load-test %s: %s; each job %s on %s, %s, %d rounds, %d dense epoch%s%n",
                 load.scenario(), load.describe(), plan.method(), plan.dataset(), plan.arch(), planRounds,
                 plan.denseEpochs(), plan.denseEpochs() == 1 ? "" : "s");
+        Map<String, Object> security = bootstrapServers == null ? Map.of()
+                : io.crespr.runtime.KafkaClientSecurity.settings(kafkaConfig, System.getenv());
         LocalPipeline pipeline = null;
         try {
             String servers = bootstrapServers;
             if (local) {
-                pipeline = LocalPipeline.start(bootstrapServers, instances, partitions == null ? 0 : partitions, dataDir);
+                pipeline = LocalPipeline.start(bootstrapServers, instances, partitions == null ? 0 : partitions, dataDir,
+                        security);
                 servers = pipeline.bootstrapServers();
                 System.out.printf(Locale.ROOT, "%s at %s; stage services in this JVM (%s) started in %.1f s%n",
                         pipeline.inProcessBroker() ? "in-process Kafka broker (KRaft)" : "Kafka cluster", servers,
@@ -198,7 +205,7 @@ public final class LoadTestCommand implements Callable<Integer> {
             }
             setup.put("bootstrapServers", servers);
             LoadRun run = new LoadRun(servers, load, Plans.toMap(plan), planRounds, sample, connect,
-                    quiet ? null : System.out);
+                    quiet ? null : System.out).withClientSettings(security);
             if (local) {
                 run.awaitingGroups(instances);
             }

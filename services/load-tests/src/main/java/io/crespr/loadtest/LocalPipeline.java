@@ -77,8 +77,10 @@ final class LocalPipeline implements AutoCloseable {
      * @param instances  instances per stage, from {@link #instances}
      * @param partitions partitions of the topics the services create (0: the pipeline's default)
      * @param dataDir    datasets directory (null: the pipeline's default)
+     * @param clientSettings security settings of the external cluster (unused with the in-process broker)
      */
-    static LocalPipeline start(String bootstrapServers, Map<String, Integer> instances, int partitions, Path dataDir) {
+    static LocalPipeline start(String bootstrapServers, Map<String, Integer> instances, int partitions, Path dataDir,
+            Map<String, Object> clientSettings) {
         long t0 = System.nanoTime();
         EmbeddedKafkaBroker broker = null;
         List<ApplicationContext> contexts = new ArrayList<>();
@@ -94,6 +96,9 @@ final class LocalPipeline implements AutoCloseable {
             for (int k = 1; k <= Math.max(1, most); k++) {
                 Map<String, Object> props = new LinkedHashMap<>();
                 props.put("kafka.bootstrap.servers", servers);
+                if (bootstrapServers != null) {
+                    clientSettings.forEach((key, v) -> props.put("kafka." + key, v));
+                }
                 props.put("crespr.checkpoint-store", store.toString());
                 props.put("micronaut.application.name", k == 1 ? "crespr" : "crespr-" + k);
                 if (partitions > 0) {
