@@ -177,20 +177,39 @@ final class JobClient implements AutoCloseable {
          */
         JobCompleted await(Duration timeout, Consumer<JobStatus> onStatus) {
             long deadline = timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline) {
+            JobCompleted result = null;
+            boolean completedSeen = false;
+            long statusDeadline = Long.MAX_VALUE;
+            while (System.nanoTime() < Math.min(deadline, statusDeadline)) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     if (!jobId.equals(r.key())) {
                         continue;
                     }
                     if (r.topic().equals(Topics.RESULTS_NAME)) {
-                        return EventCodec.decode(r.value(), JobCompleted.class);
+                        result = EventCodec.decode(r.value(), JobCompleted.class);
+                        if (completedSeen) {
+                            return result;
+                        }
+                        // The COMPLETED status commits with the result but sits on another partition:
+                        // pass it on too when it arrives within a moment.
+                        statusDeadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+                        continue;
                     }
                     JobStatus s = EventCodec.decode(r.value(), JobStatus.class);
                     onStatus.accept(s);
                     if (s.state() == JobState.FAILED) {
                         throw new JobFailedException(jobId, s.reason());
                     }
+                    if (s.state() == JobState.COMPLETED) {
+                        completedSeen = true;
+                        if (result != null) {
+                            return result;
+                        }
+                    }
                 }
+            }
+            if (result != null) {
+                return result;
             }
             throw new InvalidInputException("job " + jobId + " did not finish within " + timeout.toSeconds() + " s");
         }

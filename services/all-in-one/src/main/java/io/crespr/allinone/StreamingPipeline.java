@@ -60,6 +60,11 @@ final class StreamingPipeline implements AutoCloseable {
             long t1 = System.nanoTime();
             Map<String, Object> props = new HashMap<>(settings);
             props.put("kafka.bootstrap.servers", servers);
+            if (broker != null) {
+                // The in-process broker speaks plain Kafka on loopback, whatever KAFKA_SECURITY_* the
+                // environment holds for an external cluster.
+                props.put("kafka.security.protocol", "PLAINTEXT");
+            }
             props.put("crespr.checkpoint-store", dir.toString());
             props.putIfAbsent("micronaut.application.name", "crespr");
             ApplicationContext ctx = ApplicationContext.builder().deduceEnvironment(false).properties(props).start();

@@ -59,6 +59,9 @@ final class TransportBenchCommand implements Callable<Integer> {
     String bootstrapServers;
 
     @Mixin
+    KafkaSecurityOptions kafkaSecurity = new KafkaSecurityOptions();
+
+    @Mixin
     PlanOptions planOptions;
 
     private static final List<String> STAGES = List.of("train", "choose-k", "cluster", "score", "prune", "loss-rise",
@@ -100,8 +103,11 @@ final class TransportBenchCommand implements Callable<Integer> {
 
     private Pair streamed(PruningPlan plan, DataSplit data, PruningResult local) {
         String job = "transport-bench-" + JobIds.random();
-        try (StreamingPipeline pipeline = StreamingPipeline.start(bootstrapServers, null, Map.of());
-                JobClient client = new JobClient(pipeline.bootstrapServers(), KafkaLimits.defaults())) {
+        Map<String, Object> security = bootstrapServers == null ? Map.of() : kafkaSecurity.settings();
+        Map<String, Object> settings = new java.util.HashMap<>();
+        security.forEach((k, v) -> settings.put("kafka." + k, v));
+        try (StreamingPipeline pipeline = StreamingPipeline.start(bootstrapServers, null, settings);
+                JobClient client = new JobClient(pipeline.bootstrapServers(), security, KafkaLimits.defaults())) {
             pipeline.context().getBean(DataCache.class).put(plan.dataset(), plan.seed(), data);
             JobCompleted done;
             try (JobClient.Watch watch = client.watch(job)) {

@@ -30,7 +30,7 @@ public class ClusteringListener implements KafkaListenerExceptionHandler {
     private final StageRunner runner;
 
     public ClusteringListener(StageRunners runners, ClusteringHandler handler) {
-        this.runner = runners.create(handler);
+        this.runner = runners.create(handler, Topics.CHECKPOINTS_EVALUATED_NAME);
     }
 
     @Topic(Topics.CHECKPOINTS_EVALUATED_NAME)

@@ -30,7 +30,7 @@ public class EvaluationListener implements KafkaListenerExceptionHandler {
     private final StageRunner runner;
 
     public EvaluationListener(StageRunners runners, EvaluationHandler handler) {
-        this.runner = runners.create(handler);
+        this.runner = runners.create(handler, Topics.CHECKPOINTS_TRAINED_NAME);
     }
 
     @Topic(Topics.CHECKPOINTS_TRAINED_NAME)

@@ -30,7 +30,7 @@ public class HessianListener implements KafkaListenerExceptionHandler {
     private final StageRunner runner;
 
     public HessianListener(StageRunners runners, ScoringHandler handler) {
-        this.runner = runners.create(handler);
+        this.runner = runners.create(handler, Topics.CHECKPOINTS_CLUSTERED_NAME);
     }
 
     @Topic(Topics.CHECKPOINTS_CLUSTERED_NAME)

@@ -98,6 +98,9 @@ final class LocalPipeline implements AutoCloseable {
                 props.put("kafka.bootstrap.servers", servers);
                 if (bootstrapServers != null) {
                     clientSettings.forEach((key, v) -> props.put("kafka." + key, v));
+                } else {
+                    // the in-process broker: plain Kafka, whatever KAFKA_SECURITY_* the environment holds
+                    props.put("kafka.security.protocol", "PLAINTEXT");
                 }
                 props.put("crespr.checkpoint-store", store.toString());
                 props.put("micronaut.application.name", k == 1 ? "crespr" : "crespr-" + k);

@@ -50,7 +50,8 @@ public class PipelineDefaults implements ApplicationContextConfigurer {
         m.put("endpoints.all.sensitive", true);
         m.put("endpoints.health.enabled", true);
         m.put("endpoints.health.sensitive", false);
-        m.put("endpoints.health.details-visible", "ANONYMOUS");
+        // Status only (UP needs Kafka to answer too); disk, cluster id and the like stay private.
+        m.put("endpoints.health.details-visible", "NEVER");
         m.put("endpoints.prometheus.enabled", true);
         m.put("endpoints.prometheus.sensitive", false);
         return m;

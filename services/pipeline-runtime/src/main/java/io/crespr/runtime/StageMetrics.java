@@ -74,6 +74,18 @@ public class StageMetrics implements AutoCloseable {
         this.registry = registry;
     }
 
+    /**
+     * A stage's listener exists: its in-flight gauge, dead-letter and failed-job counters start
+     * at zero (a counter that first appears at 1 hides its first increase from {@code rate()}).
+     */
+    public void stageStarted(String stage, List<String> inputTopics) {
+        inFlight(stage);
+        for (String t : inputTopics) {
+            deadLetterCounter(stage, t + io.crespr.shared.messages.TopicSpec.DEAD_LETTER_SUFFIX);
+        }
+        jobsFailedCounter(stage);
+    }
+
     /** A record has arrived at a stage: counted in flight until {@link #finished}. */
     public void received(String stage, byte[] value, long checkpointBytes) {
         inFlight(stage).incrementAndGet();
@@ -114,13 +126,21 @@ public class StageMetrics implements AutoCloseable {
 
     /** A record went to its dead-letter topic; {@code jobFailed} when its job was marked FAILED. */
     public void deadLettered(String stage, String deadLetterTopic, boolean jobFailed) {
-        Counter.builder(DEAD_LETTERS).description("Records sent to a dead-letter topic")
-                .tags("stage", stage, "topic", deadLetterTopic).register(registry).increment();
-        Counter jobs = Counter.builder(JOBS_FAILED).description("Jobs marked FAILED by a stage")
-                .tags("stage", stage).register(registry);
+        deadLetterCounter(stage, deadLetterTopic).increment();
+        Counter jobs = jobsFailedCounter(stage);
         if (jobFailed) {
             jobs.increment();
         }
+    }
+
+    private Counter deadLetterCounter(String stage, String deadLetterTopic) {
+        return Counter.builder(DEAD_LETTERS).description("Records sent to a dead-letter topic")
+                .tags("stage", stage, "topic", deadLetterTopic).register(registry);
+    }
+
+    private Counter jobsFailedCounter(String stage) {
+        return Counter.builder(JOBS_FAILED).description("Jobs marked FAILED by a stage").tags("stage", stage)
+                .register(registry);
     }
 
     /**

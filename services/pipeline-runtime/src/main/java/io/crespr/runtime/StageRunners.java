@@ -21,8 +21,14 @@ public class StageRunners {
         this.metrics = metrics;
     }
 
-    /** A runner with its own transactional producer, for one consumer thread. */
-    public StageRunner create(StageHandler handler) {
+    /**
+     * A runner with its own transactional producer, for one consumer thread.
+     *
+     * @param inputTopics the topics its listener reads: their failure meters start at zero now,
+     *                    so that a rate or an alert sees the first failure
+     */
+    public StageRunner create(StageHandler handler, String... inputTopics) {
+        metrics.stageStarted(handler.stage(), java.util.List.of(inputTopics));
         StageRunner r = new StageRunner(handler, kafka.producer(), status, metrics);
         runners.add(r);
         // Registering the transactional producer takes a round trip or two (and creates Kafka's

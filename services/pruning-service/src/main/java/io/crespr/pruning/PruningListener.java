@@ -30,7 +30,7 @@ public class PruningListener implements KafkaListenerExceptionHandler {
     private final StageRunner runner;
 
     public PruningListener(StageRunners runners, PruningHandler handler) {
-        this.runner = runners.create(handler);
+        this.runner = runners.create(handler, Topics.CHECKPOINTS_SCORED_NAME);
     }
 
     @Topic(Topics.CHECKPOINTS_SCORED_NAME)

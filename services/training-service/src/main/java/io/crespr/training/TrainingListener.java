@@ -30,7 +30,7 @@ public class TrainingListener implements KafkaListenerExceptionHandler {
     private final StageRunner runner;
 
     public TrainingListener(StageRunners runners, TrainingHandler handler) {
-        this.runner = runners.create(handler);
+        this.runner = runners.create(handler, Topics.JOBS_NAME, Topics.MODELS_RETRAINED_NAME, Topics.CHECKPOINTS_PRUNED_NAME);
     }
 
     /** One consumer for the three topics: one group member, so one rebalance when the service starts. */
