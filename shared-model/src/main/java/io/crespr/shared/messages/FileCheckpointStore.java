@@ -5,15 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.UUID;
 
 /**
  * A checkpoint store on a filesystem: {@code <root>/<job id>/<sha256>.<format>}, written to a
@@ -39,35 +34,17 @@ public final class FileCheckpointStore implements CheckpointStore {
     public URI put(String jobId, String sha256, String format, byte[] bytes) {
         Path dir = root.resolve(JobIds.check(jobId));
         Path file = dir.resolve(sha256 + "." + format);
-        Path tmp = null;
         try {
             Files.createDirectories(dir);
             if (intact(file, sha256, bytes.length)) {
                 return file.toUri();
             }
-            tmp = dir.resolve("." + sha256 + "." + UUID.randomUUID() + ".tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer buf = ByteBuffer.wrap(bytes);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                // On disk before the event that names it can be committed.
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            tmp = null;
+            // On disk before the event that names it can be committed.
+            io.crespr.shared.report.AtomicFiles.writeDurably(file, bytes);
             return file.toUri();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + format + " of job " + jobId + " to the checkpoint store "
                     + root + ": " + e, e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // the write's own failure is the one to report
-                }
-            }
         }
     }
 

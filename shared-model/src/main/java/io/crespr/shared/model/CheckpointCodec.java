@@ -5,14 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.util.UUID;
 
 /**
  * Reads and writes {@link Checkpoint}s in the CRESPR checkpoint format, version 1: a versioned,
@@ -195,33 +191,11 @@ public final class CheckpointCodec {
      */
     public static void save(Checkpoint c, Path file) {
         byte[] bytes = toBytes(c);
-        Path target = file.toAbsolutePath();
-        Path dir = target.getParent();
-        Path temp = null;
         try {
-            // CREATE_NEW with a random name rather than Files.createTempFile, so the file gets the
-            // default permissions (umask) instead of owner-only ones
-            temp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer buf = ByteBuffer.wrap(bytes);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                ch.force(true);
-            }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            temp = null;
+            io.crespr.shared.report.AtomicFiles.writeDurably(file, bytes);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save checkpoint to " + file + ": "
                     + CheckpointFormat.oneLine(e.toString()), e);
-        } finally {
-            if (temp != null) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException ignored) {
-                    // the original failure is the one to report
-                }
-            }
         }
     }
 

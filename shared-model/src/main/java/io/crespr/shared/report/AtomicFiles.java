@@ -34,6 +34,36 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Writes bytes durably and atomically: into {@code .<name>.<uuid>.tmp} beside the target,
+     * forced to disk, then renamed over it (readers see the old file or the new one, never a
+     * part; the temporary file never remains). The target's directory must exist.
+     *
+     * @throws IOException as the file system reports it; the caller names what was being written
+     */
+    public static void writeDurably(Path target, byte[] bytes) throws IOException {
+        Path abs = target.toAbsolutePath();
+        // CREATE_NEW with a random name rather than createTempFile: the usual permissions (umask).
+        Path tmp = abs.getParent().resolve("." + abs.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
+        try {
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
+                    java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(bytes);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true);
+            }
+            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the write's own failure is the one to report
+            }
+        }
+    }
+
     public static void writeString(Path target, String text) {
         write(target, tmp -> Files.writeString(tmp, text));
     }
