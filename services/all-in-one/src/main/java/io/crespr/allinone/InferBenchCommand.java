@@ -64,7 +64,7 @@ final class InferBenchCommand implements Callable<Integer> {
                 c.architecture(), c.sparsity(), c.modules().k(), costs);
         List<String> rows = new ArrayList<>();
         rows.add("batch,path,plan,latency_us,throughput_per_s,speedup_vs_dl4j");
-        System.out.printf(Locale.ROOT, "%6s  %-14s %-34s %12s %14s %9s%n", "batch", "path", "plan per layer", "latency µs",
+        System.out.printf(Locale.ROOT, "%6s  %-15s %-46s %12s %14s %9s%n", "batch", "path", "plan per layer", "latency µs",
                 "samples/s", "speed-up");
         for (int b : batches) {
             InferCommand.Timing base = InferCommand.timeDl4j(net, test, b, repeats);
@@ -95,7 +95,7 @@ final class InferBenchCommand implements Callable<Integer> {
     private static void row(List<String> rows, int batch, String path, String plan, InferCommand.Timing t,
             InferCommand.Timing base) {
         double speedup = base.nanos() / t.nanos();
-        System.out.printf(Locale.ROOT, "%6d  %-14s %-34s %12.1f %14.0f %8.1f×%n", batch, path, plan, t.micros(),
+        System.out.printf(Locale.ROOT, "%6d  %-15s %-46s %12.1f %14.0f %8.1f×%n", batch, path, plan, t.micros(),
                 t.throughput(batch), speedup);
         rows.add(String.format(Locale.ROOT, "%d,%s,%s,%.3f,%.1f,%.3f", batch, path, plan, t.micros(), t.throughput(batch),
                 speedup));

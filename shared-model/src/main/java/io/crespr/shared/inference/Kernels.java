@@ -21,16 +21,25 @@ final class Kernels {
         String shape();
     }
 
-    /** All {@code in × out} weights, transposed: {@code wt[o * in + i]}. */
+    /** Tiles of at least this many samples go through ND4J's GEMM in the dense kernel. */
+    static final int GEMM_MIN_TILE = 8;
+
+    /**
+     * All {@code in × out} weights, transposed: {@code wt[o * in + i]}. One sample runs as a
+     * plain float loop of dot products; a tile of {@link #GEMM_MIN_TILE} or more as one ND4J
+     * GEMM ({@code [out, in] × [in, tb]}), the same BLAS call DL4J's dense layers make.
+     */
     static final class Dense implements Kernel {
         final int in;
         final int out;
         final float[] wt;
+        private final org.nd4j.linalg.api.ndarray.INDArray wtArray;
 
         Dense(int in, int out, float[] wt) {
             this.in = in;
             this.out = out;
             this.wt = wt;
+            this.wtArray = org.nd4j.linalg.factory.Nd4j.create(wt, new long[] {out, in}, 'c');
         }
 
         /** From DL4J's row-major {@code [in, out]} weights. */
@@ -54,6 +63,15 @@ final class Kernels {
                         acc += wt[base + i] * x[i];
                     }
                     y[o] += acc;
+                }
+                return;
+            }
+            if (tb >= GEMM_MIN_TILE) {
+                float[] xs = x.length == in * tb ? x : java.util.Arrays.copyOf(x, in * tb);
+                var product = wtArray.mmul(org.nd4j.linalg.factory.Nd4j.create(xs, new long[] {in, tb}, 'c'));
+                float[] p = org.nd4j.linalg.factory.Nd4j.toFlattened('c', product).toFloatVector();
+                for (int k = 0, e = out * tb; k < e; k++) {
+                    y[k] += p[k];
                 }
                 return;
             }
