@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /** The {@code crespr} command line. */
 @Command(name = "crespr", mixinStandardHelpOptions = true, version = "crespr 0.1.0",
         description = "Prunes neural networks to extreme sparsity with CRESPR and its baselines.",
-        subcommands = {PruneCommand.class, RunCommand.class, SubmitCommand.class, StatusCommand.class, BenchCommand.class, FetchDataCommand.class, CheckpointCommand.class,
+        subcommands = {PruneCommand.class, RunCommand.class, SubmitCommand.class, StatusCommand.class, BenchCommand.class, FetchDataCommand.class, CheckpointCommand.class, InferCommand.class, InferBenchCommand.class,
                 PluginsCommand.class, TransportBenchCommand.class, BrokerCommand.class, LoadTestCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

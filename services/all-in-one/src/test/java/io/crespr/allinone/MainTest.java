@@ -35,7 +35,7 @@ class MainTest {
     static Stream<List<String>> commands() {
         return Stream.of(List.of(), List.of("prune"), List.of("run"), List.of("submit"), List.of("status"), List.of("bench"), List.of("fetch-data"), List.of("plugins"),
                 List.of("checkpoint"), List.of("checkpoint", "inspect"), List.of("checkpoint", "export"),
-                List.of("checkpoint", "import"), List.of("transport-bench"), List.of("broker"));
+                List.of("checkpoint", "import"), List.of("infer"), List.of("infer-bench"), List.of("transport-bench"), List.of("broker"));
     }
 
     static Stream<Arguments> badInputs() {

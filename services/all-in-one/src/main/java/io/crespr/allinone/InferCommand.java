@@ -1,0 +1,170 @@
+package io.crespr.allinone;
+
+import io.crespr.shared.InvalidInputException;
+import io.crespr.shared.data.DataSplit;
+import io.crespr.shared.data.Dataset;
+import io.crespr.shared.data.Datasets;
+import io.crespr.shared.inference.CostModel;
+import io.crespr.shared.inference.PlanKind;
+import io.crespr.shared.inference.SparseModel;
+import io.crespr.shared.model.Checkpoint;
+import io.crespr.shared.model.CheckpointCodec;
+import io.crespr.shared.model.Networks;
+import io.crespr.shared.model.Predictions;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Runs a pruned checkpoint through a compiled sparse plan and times it against DL4J's dense forward pass. */
+@Command(name = "infer", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Compile a pruned fully connected checkpoint into a fast sparse plan, print the plan per layer, "
+                + "its test accuracy next to DL4J's, and its latency and throughput next to DL4J's dense forward pass.")
+final class InferCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, paramLabel = "FILE.ckpt", description = "a pruned checkpoint (e.g. DIR/pruned.ckpt)")
+    Path model;
+
+    @Option(names = "--dataset", required = true, description = "dataset whose test split is run (e.g. mnist-mini)")
+    String dataset;
+
+    @Option(names = "--batch", defaultValue = "1", description = "samples per forward call (default 1)")
+    int batch;
+
+    @Option(names = "--plan", defaultValue = "auto", description = "auto (cost model), dense, csr or block (default auto)")
+    String plan;
+
+    @Option(names = "--repeats", defaultValue = "7", description = "timed repeats after the warm-up; the median counts (default 7)")
+    int repeats;
+
+    @Option(names = "--seed", description = "seed of the dataset split (default: the checkpoint's)")
+    Long seed;
+
+    @Option(names = "--data-dir", description = "where fetch-data put the datasets (default: $CRESPR_DATA_DIR or ~/.crespr/data)")
+    Path dataDir;
+
+    @Override
+    public Integer call() {
+        if (batch < 1) {
+            throw new InvalidInputException("--batch must be at least 1, got " + batch);
+        }
+        if (repeats < 1) {
+            throw new InvalidInputException("--repeats must be at least 1, got " + repeats);
+        }
+        PlanKind force = PlanKind.parseOption(plan);
+        Checkpoint c = CheckpointCodec.load(model);
+        Dataset test = testSplit(c, dataset, seed, dataDir);
+        CostModel costs = CostModel.calibrate();
+        SparseModel m = SparseModel.compile(c, new SparseModel.Options(force, batch, costs));
+        System.out.printf(Locale.ROOT, "%s: %s, sparsity %.4f, modules %d; cost model %s%n", model.getFileName(),
+                c.architecture(), c.sparsity(), c.modules().k(), costs);
+        System.out.println("plan (" + (force == null ? "auto" : "forced " + force.label()) + ", batch " + batch + "):");
+        m.describe().forEach(l -> System.out.println("  " + l));
+
+        MultiLayerNetwork net = Networks.fromCheckpoint(c, null, 0);
+        float[] ours = m.output(test.features(), test.size(), test.featureCount());
+        float[] theirs = net.output(Nd4j.create(test.features(), new long[] {test.size(), test.featureCount()}, 'c'),
+                false).reshape(-1).toFloatVector();
+        double accOurs = Predictions.accuracy(m.predict(test), test.labels());
+        double accDl4j = Predictions.accuracy(Predictions.predict(net, test), test.labels());
+        System.out.printf(Locale.ROOT, "test accuracy %.4f on %d samples (DL4J dense forward, as the evaluation computes it: %.4f%s); "
+                + "largest relative difference of the outputs %.2e%n", accOurs, test.size(), accDl4j,
+                accOurs == accDl4j ? ", equal" : ", DIFFERENT", maxRelative(theirs, ours));
+
+        Timing dl4j = timeDl4j(net, test, batch, repeats);
+        Timing fast = timeSparse(m, test, batch, repeats);
+        System.out.printf(Locale.ROOT, "batch %d, %d repeats after warm-up (median):%n", batch, repeats);
+        System.out.printf(Locale.ROOT, "  DL4J dense forward  %10.1f µs/batch  %12.0f samples/s%n", dl4j.micros(), dl4j.throughput(batch));
+        System.out.printf(Locale.ROOT, "  compiled plan       %10.1f µs/batch  %12.0f samples/s%n", fast.micros(), fast.throughput(batch));
+        System.out.printf(Locale.ROOT, "  speed-up            %10.1f×%n", dl4j.nanos() / fast.nanos());
+        return 0;
+    }
+
+    static Dataset testSplit(Checkpoint c, String dataset, Long seed, Path dataDir) {
+        long s = seed != null ? seed : c.provenance().seed();
+        DataSplit data = Datasets.load(dataset, dataDir != null ? dataDir : Datasets.defaultDataDir(), s);
+        return data.test();
+    }
+
+    static double maxRelative(float[] expected, float[] actual) {
+        double worst = 0;
+        for (int i = 0; i < expected.length; i++) {
+            double scale = Math.max(Math.abs(expected[i]), Math.abs(actual[i]));
+            if (scale > 1e-30) {
+                worst = Math.max(worst, Math.abs(expected[i] - actual[i]) / scale);
+            }
+        }
+        return worst;
+    }
+
+    /** Median nanoseconds per forward call of one batch. */
+    record Timing(double nanos) {
+        double micros() {
+            return nanos / 1e3;
+        }
+
+        double throughput(int batch) {
+            return batch * 1e9 / nanos;
+        }
+    }
+
+    /** Batches of {@code batch} consecutive test samples, wrapping around; at most 64 of them. */
+    static List<float[]> batches(Dataset test, int batch) {
+        int d = test.featureCount();
+        int n = Math.max(1, Math.min(64, test.size() / batch));
+        List<float[]> out = new ArrayList<>();
+        int next = 0;
+        for (int k = 0; k < n; k++) {
+            float[] x = new float[batch * d];
+            for (int b = 0; b < batch; b++) {
+                System.arraycopy(test.features(), next * d, x, b * d, d);
+                next = (next + 1) % test.size();
+            }
+            out.add(x);
+        }
+        return out;
+    }
+
+    static Timing timeDl4j(MultiLayerNetwork net, Dataset test, int batch, int repeats) {
+        int d = test.featureCount();
+        List<INDArray> xs = batches(test, batch).stream().map(x -> Nd4j.create(x, new long[] {batch, d}, 'c')).toList();
+        return time(xs, x -> net.output(x, false), repeats);
+    }
+
+    static Timing timeSparse(SparseModel m, Dataset test, int batch, int repeats) {
+        int d = test.featureCount();
+        return time(batches(test, batch), x -> m.output(x, batch, d), repeats);
+    }
+
+    /** Warm-up of at least 300 ms, then {@code repeats} timed runs of at least 50 ms each; the median per call. */
+    static <T> Timing time(List<T> inputs, Consumer<T> call, int repeats) {
+        long warm = System.nanoTime();
+        int passes = 0;
+        while (passes < 3 || System.nanoTime() - warm < 300_000_000L) {
+            inputs.forEach(call);
+            passes++;
+        }
+        double[] perCall = new double[repeats];
+        for (int r = 0; r < repeats; r++) {
+            long calls = 0;
+            long t0 = System.nanoTime();
+            long t;
+            do {
+                inputs.forEach(call);
+                calls += inputs.size();
+                t = System.nanoTime();
+            } while (t - t0 < 50_000_000L);
+            perCall[r] = (double) (t - t0) / calls;
+        }
+        Arrays.sort(perCall);
+        return new Timing(perCall[repeats / 2]);
+    }
+}
