@@ -64,10 +64,16 @@ public final class SparseModel {
     private final List<Layer> layers;
     private final int inputWidth;
     private final int maxWidth;
+    private final String sourceSha256;
+    private final long seed;
+    private final int batch;
 
-    private SparseModel(String architecture, List<Layer> layers) {
+    SparseModel(String architecture, List<Layer> layers, String sourceSha256, long seed, int batch) {
         this.architecture = architecture;
         this.layers = List.copyOf(layers);
+        this.sourceSha256 = sourceSha256;
+        this.seed = seed;
+        this.batch = batch;
         this.inputWidth = layers.get(0).in();
         int m = 0;
         for (Layer l : layers) {
@@ -154,7 +160,8 @@ public final class SparseModel {
             }
             layers.add(new Layer(idx, in, out, nnz, kind, est, reason, l == n - 1, bias, kernels.get(kind)));
         }
-        return new SparseModel(arch.spec(), layers);
+        return new SparseModel(arch.spec(), layers, io.crespr.shared.model.CheckpointCodec.contentHash(c),
+                c.provenance() == null ? 0L : c.provenance().seed(), options.batch());
     }
 
     private static String describe(ParamTensor p) {
@@ -244,6 +251,21 @@ public final class SparseModel {
 
     public String architecture() {
         return architecture;
+    }
+
+    /** The lower-case hex SHA-256 of the source checkpoint's encoding (what {@code sha256sum} prints for its file). */
+    public String sourceSha256() {
+        return sourceSha256;
+    }
+
+    /** The source checkpoint's seed (its provenance's; 0 without one), which selects its test split. */
+    public long seed() {
+        return seed;
+    }
+
+    /** The batch size the plan was chosen for. */
+    public int batch() {
+        return batch;
     }
 
     public int inputWidth() {
