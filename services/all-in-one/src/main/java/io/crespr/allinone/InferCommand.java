@@ -4,6 +4,7 @@ import io.crespr.shared.InvalidInputException;
 import io.crespr.shared.data.DataSplit;
 import io.crespr.shared.data.Dataset;
 import io.crespr.shared.data.Datasets;
+import io.crespr.shared.inference.CompiledModelCodec;
 import io.crespr.shared.inference.CostModel;
 import io.crespr.shared.inference.PlanKind;
 import io.crespr.shared.inference.SparseModel;
@@ -27,14 +28,21 @@ import picocli.CommandLine.Option;
 /** Runs a pruned checkpoint through a compiled sparse plan and times it against DL4J's dense forward pass. */
 @Command(name = "infer", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Compile a pruned fully connected checkpoint into a fast sparse plan, print the plan per layer, "
-                + "its test accuracy next to DL4J's, and its latency and throughput next to DL4J's dense forward pass.")
+                + "its test accuracy next to DL4J's, and its latency and throughput next to DL4J's dense forward pass. "
+                + "--compile OUT.cspm saves the plan as a compiled model file; --model OUT.cspm runs it without the "
+                + "checkpoint and without re-calibrating.")
 final class InferCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, paramLabel = "FILE.ckpt", description = "a pruned checkpoint (e.g. DIR/pruned.ckpt)")
+    @Option(names = "--model", required = true, paramLabel = "FILE",
+            description = "a pruned checkpoint (e.g. DIR/pruned.ckpt) or a compiled model file written by --compile")
     Path model;
 
-    @Option(names = "--dataset", required = true, description = "dataset whose test split is run (e.g. mnist-mini)")
+    @Option(names = "--dataset", description = "dataset whose test split is run (e.g. mnist-mini); required unless --compile")
     String dataset;
+
+    @Option(names = "--compile", paramLabel = "OUT.cspm",
+            description = "write the compiled plan of the checkpoint to this file (then run it if --dataset is given)")
+    Path compileTo;
 
     @Option(names = "--batch", defaultValue = "1", description = "samples per forward call (default 1)")
     int batch;
@@ -60,14 +68,39 @@ final class InferCommand implements Callable<Integer> {
             throw new InvalidInputException("--repeats must be at least 1, got " + repeats);
         }
         PlanKind force = PlanKind.parseOption(plan);
-        Checkpoint c = CheckpointCodec.load(model);
-        Dataset test = testSplit(c, dataset, seed, dataDir);
+        if (dataset == null && compileTo == null) {
+            throw new InvalidInputException("infer needs --dataset (to run the model) or --compile OUT.cspm (to save it)");
+        }
+        byte[] bytes = CompiledModelCodec.readFile(model);
+        if (CompiledModelCodec.isCompiledModel(bytes)) {
+            return runCompiled(bytes);
+        }
+        if (!CompiledModelCodec.isCheckpoint(bytes)) {
+            throw new InvalidInputException(model + ": neither a CRESPR checkpoint (magic \"CRESPRCK\") nor a compiled "
+                    + "model (magic \"CRESPRCM\"): it starts with "
+                    + java.util.HexFormat.of().formatHex(bytes, 0, Math.min(8, bytes.length)));
+        }
+        Checkpoint c;
+        try {
+            c = CheckpointCodec.fromBytes(bytes);
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException(model + ": " + e.getMessage(), e);
+        }
         CostModel costs = CostModel.calibrate();
         SparseModel m = SparseModel.compile(c, new SparseModel.Options(force, batch, costs));
         System.out.printf(Locale.ROOT, "%s: %s, sparsity %.4f, modules %d; cost model %s%n", model.getFileName(),
                 c.architecture(), c.sparsity(), c.modules().k(), costs);
         System.out.println("plan (" + (force == null ? "auto" : "forced " + force.label()) + ", batch " + batch + "):");
         m.describe().forEach(l -> System.out.println("  " + l));
+        if (compileTo != null) {
+            CompiledModelCodec.save(m, compileTo);
+            System.out.printf(Locale.ROOT, "compiled model written to %s (%d bytes; checkpoint %d bytes, SHA-256 %s)%n",
+                    compileTo, sizeOf(compileTo), bytes.length, m.sourceSha256());
+            if (dataset == null) {
+                return 0;
+            }
+        }
+        Dataset test = testSplit(c, dataset, seed, dataDir);
 
         MultiLayerNetwork net = Networks.fromCheckpoint(c, null, 0);
         float[] ours = m.output(test.features(), test.size(), test.featureCount());
@@ -88,8 +121,48 @@ final class InferCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Runs a compiled model file: its plan as saved, no checkpoint, no DL4J comparison, no calibration. */
+    private int runCompiled(byte[] bytes) {
+        if (compileTo != null) {
+            throw new InvalidInputException(model + " is already a compiled model; --compile takes a checkpoint");
+        }
+        if (PlanKind.parseOption(plan) != null) {
+            throw new InvalidInputException("--plan " + plan + " applies when compiling a checkpoint; " + model
+                    + " is a compiled model whose plan is fixed");
+        }
+        SparseModel m;
+        try {
+            m = CompiledModelCodec.fromBytes(bytes);
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException(model + ": " + e.getMessage(), e);
+        }
+        System.out.printf(Locale.ROOT, "%s: compiled model (format %d, %d bytes) of %s, input width %d, source checkpoint "
+                + "SHA-256 %s%n", model.getFileName(), CompiledModelCodec.FORMAT_VERSION, bytes.length, m.architecture(),
+                m.inputWidth(), m.sourceSha256());
+        System.out.println("plan (as compiled, for batch " + m.batch() + "):");
+        m.describe().forEach(l -> System.out.println("  " + l));
+        Dataset test = testSplit(seed != null ? seed : m.seed(), dataset, dataDir);
+        double acc = Predictions.accuracy(m.predict(test), test.labels());
+        System.out.printf(Locale.ROOT, "test accuracy %.4f on %d samples%n", acc, test.size());
+        Timing fast = timeSparse(m, test, batch, repeats);
+        System.out.printf(Locale.ROOT, "batch %d, %d repeats after warm-up (median):%n", batch, repeats);
+        System.out.printf(Locale.ROOT, "  compiled plan       %10.1f µs/batch  %12.0f samples/s%n", fast.micros(), fast.throughput(batch));
+        return 0;
+    }
+
+    private static long sizeOf(Path p) {
+        try {
+            return java.nio.file.Files.size(p);
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
+
     static Dataset testSplit(Checkpoint c, String dataset, Long seed, Path dataDir) {
-        long s = seed != null ? seed : c.provenance().seed();
+        return testSplit(seed != null ? seed : c.provenance().seed(), dataset, dataDir);
+    }
+
+    static Dataset testSplit(long s, String dataset, Path dataDir) {
         DataSplit data = Datasets.load(dataset, dataDir != null ? dataDir : Datasets.defaultDataDir(), s);
         return data.test();
     }

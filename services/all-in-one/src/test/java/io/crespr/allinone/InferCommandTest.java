@@ -81,4 +81,40 @@ class InferCommandTest {
         assertThat(lines).hasSize(1 + 2 * 4);
         assertThat(lines).anyMatch(l -> l.startsWith("3,csr,csr/csr/csr,"));
     }
+
+    @Test
+    void compileWritesAFileThatRunsWithoutTheCheckpoint() throws Exception {
+        Path out = dir.resolve("compiled/pruned.cspm");
+        Files.createDirectories(out.getParent());
+        Cli.Result c = run("infer", "--model", model.toString(), "--compile", out.toString(), "--plan", "csr");
+        assertThat(c.code()).as(c.err()).isZero();
+        assertThat(c.out()).contains("compiled model written to " + out).doesNotContain("test accuracy");
+        assertThat(Files.size(out)).isLessThan(Files.size(model) * 11 / 10);
+
+        Cli.Result fresh = run("infer", "--model", model.toString(), "--dataset", "mnist-mini", "--plan", "csr",
+                "--repeats", "1");
+        Cli.Result r = run("infer", "--model", out.toString(), "--dataset", "mnist-mini", "--repeats", "1");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("compiled model (format 1").contains("plan (as compiled, for batch 1):")
+                .contains("layer 0 784x300").contains("csr").doesNotContain("DL4J");
+        String acc = fresh.out().replaceAll("(?s).*test accuracy (\\d\\.\\d{4}).*", "$1");
+        assertThat(r.out()).contains("test accuracy " + acc + " on 500 samples");
+
+        assertThat(run("infer", "--model", out.toString(), "--dataset", "mnist-mini", "--plan", "dense").err())
+                .startsWith("error: --plan dense applies when compiling a checkpoint");
+    }
+
+    @Test
+    void aFileThatIsNeitherCheckpointNorCompiledModelIsBadInput() throws Exception {
+        Path junk = dir.resolve("junk.cspm");
+        byte[] random = new byte[256];
+        new java.util.SplittableRandom(9).nextBytes(random);
+        Files.write(junk, random);
+        Cli.Result r = run("infer", "--model", junk.toString(), "--dataset", "mnist-mini");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).startsWith("error: " + junk + ": neither a CRESPR checkpoint");
+        Cli.Result none = run("infer", "--model", model.toString());
+        assertThat(none.code()).isEqualTo(2);
+        assertThat(none.err()).startsWith("error: infer needs --dataset");
+    }
 }

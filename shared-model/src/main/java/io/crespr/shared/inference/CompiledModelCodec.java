@@ -30,7 +30,8 @@ import java.util.Map;
  *
  * All integers and {@code float32}/{@code float64} values are <b>big-endian</b>; {@code u32}
  * values are written as Java {@code int}s and must be non-negative. A string is a {@code u32}
- * byte count and that many UTF-8 bytes.
+ * byte count and that many UTF-8 bytes. A varint is an unsigned LEB128 (seven bits a byte, least
+ * significant first), canonical and at most 31 bits, as in the checkpoint format.
  *
  * <pre>
  * offset  size  field
@@ -54,8 +55,10 @@ import java.util.Map;
  * out float32  biases
  * kernel:
  *   dense:  out·in float32, the transposed weights, wt[o·in + i]
- *   csr:    out+1 u32 row pointers (0 first, non-decreasing), nnz u32 input columns (&lt; in),
- *           nnz float32 values
+ *   csr:    out varints, the surviving weights of each output unit; then for every unit in
+ *           turn its input columns (&lt; in, increasing) as varints, the first the column itself,
+ *           every later one the difference to the one before (at least 1); then the nnz
+ *           float32 values in the same order
  *   block:  u32 k, then per module: u32 R, u32 C, R u32 input rows (&lt; in), C u32 output
  *           columns (&lt; out), R·C float32 weights w[j·R + r]; then the inter-module rest as csr
  * </pre>
@@ -170,9 +173,24 @@ public final class CompiledModelCodec {
     }
 
     private static void csr(DataOutputStream out, Kernels.Csr c) throws IOException {
-        ints(out, c.rowPtr);
-        ints(out, c.cols);
+        for (int o = 0; o < c.out; o++) {
+            varint(out, c.rowPtr[o + 1] - c.rowPtr[o]);
+        }
+        for (int o = 0; o < c.out; o++) {
+            for (int k = c.rowPtr[o]; k < c.rowPtr[o + 1]; k++) {
+                varint(out, k == c.rowPtr[o] ? c.cols[k] : c.cols[k] - c.cols[k - 1]);
+            }
+        }
         floats(out, c.vals);
+    }
+
+    /** Unsigned LEB128: seven bits a byte, least significant first, the high bit set on every byte but the last. */
+    private static void varint(DataOutputStream out, int v) throws IOException {
+        while ((v & ~0x7F) != 0) {
+            out.writeByte((v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        out.writeByte(v);
     }
 
     /**
@@ -296,17 +314,44 @@ public final class CompiledModelCodec {
     }
 
     private static Kernels.Csr csr(ByteBuffer in, int nIn, int nOut) {
+        need(in, nOut);
         int[] rowPtr = new int[nOut + 1];
-        need(in, 4L * rowPtr.length);
-        for (int o = 0; o <= nOut; o++) {
-            rowPtr[o] = in.getInt();
-            if ((o == 0 && rowPtr[0] != 0) || (o > 0 && rowPtr[o] < rowPtr[o - 1])) {
-                throw corrupt("csr row pointer " + o + " is " + rowPtr[o] + ": row pointers start at 0 and never decrease");
+        for (int o = 0; o < nOut; o++) {
+            long next = (long) rowPtr[o] + varint(in);
+            if (next > nIn * (long) (o + 1) || next * 5 > in.remaining()) {
+                throw corrupt("csr row " + o + " ends at " + next + " weights, more than its inputs or the bytes left allow");
             }
+            rowPtr[o + 1] = (int) next;
         }
         int nnz = rowPtr[nOut];
-        int[] cols = indices(in, nnz, nIn, "csr column");
+        int[] cols = new int[nnz];
+        for (int o = 0; o < nOut; o++) {
+            for (int k = rowPtr[o]; k < rowPtr[o + 1]; k++) {
+                int d = varint(in);
+                long c = k == rowPtr[o] ? d : (long) cols[k - 1] + d;
+                if ((k > rowPtr[o] && d < 1) || c >= nIn) {
+                    throw corrupt("csr column " + c + " of row " + o + " is out of range [0, " + nIn
+                            + ") or not increasing");
+                }
+                cols[k] = (int) c;
+            }
+        }
         return new Kernels.Csr(nOut, rowPtr, cols, floats(in, nnz));
+    }
+
+    private static int varint(ByteBuffer in) {
+        long v = 0;
+        for (int shift = 0; shift < 35; shift += 7) {
+            int b = Byte.toUnsignedInt(in.get());
+            v |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                if (v > Integer.MAX_VALUE || (b == 0 && shift > 0)) {
+                    throw corrupt("varint " + v + " is not canonical or does not fit 31 bits");
+                }
+                return (int) v;
+            }
+        }
+        throw corrupt("varint longer than 5 bytes");
     }
 
     private static PlanKind kind(byte b) {
