@@ -3,6 +3,7 @@ package io.crespr.allinone;
 import io.crespr.shared.data.DataSplit;
 import io.crespr.shared.data.Datasets;
 import io.crespr.shared.report.ResultFiles;
+import io.crespr.shared.stage.InferenceTiming;
 import io.crespr.shared.stage.PruningPipeline;
 import io.crespr.shared.stage.PruningPlan;
 import io.crespr.shared.stage.PruningResult;
@@ -64,6 +65,9 @@ final class PruneCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "dense %.2f %% -> pruned %.2f %% at sparsity %.6f in %.1f s; wrote %s%n",
                 100 * result.denseRound().testAccuracy(), 100 * result.last().testAccuracy(), result.last().sparsity(),
                 result.totalSeconds(), out.resolve(ResultFiles.RESULT));
+        if (result.last().metrics().get(InferenceTiming.KEY) instanceof Map<?, ?> inference) {
+            System.out.println("inference: " + InferenceTiming.describe(inference));
+        }
         return 0;
     }
 

@@ -156,6 +156,9 @@ final class RunCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "dense %.2f %% -> pruned %.2f %% at sparsity %.6f in %.1f s through Kafka; "
                     + "wrote %s%n", 100 * result.denseRound().testAccuracy(), 100 * result.last().testAccuracy(),
                     result.last().sparsity(), result.totalSeconds(), dir.resolve(ResultFiles.RESULT));
+            if (result.last().metrics().get(io.crespr.shared.stage.InferenceTiming.KEY) instanceof Map<?, ?> inference) {
+                System.out.println("inference: " + io.crespr.shared.stage.InferenceTiming.describe(inference));
+            }
             if (metricsPort != null && metricsLingerSeconds > 0) {
                 System.out.printf(Locale.ROOT, "serving metrics for %d s more%n", metricsLingerSeconds);
                 try {

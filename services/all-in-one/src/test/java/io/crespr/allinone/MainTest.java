@@ -116,6 +116,12 @@ class MainTest {
         }
         assertThat(json.get("method").asText()).isEqualTo("gmp");
         assertThat(json.get("rounds")).hasSize(3);
+        // the last round alone times the compiled inference; prune prints it and report.md shows it
+        assertThat(json.get("rounds").get(1).get("metrics").has("inference")).isFalse();
+        assertThat(json.get("rounds").get(2).get("metrics").get("inference").get("supported").asBoolean()).isTrue();
+        assertThat(json.get("rounds").get(2).get("metrics").get("inference").get("speedup").isNumber()).isTrue();
+        assertThat(r.out()).contains("inference: ", " µs/image compiled (", "µs DL4J dense");
+        assertThat(Files.readString(out.resolve("report.md"))).contains("## Inference (final)");
         Checkpoint pruned = CheckpointCodec.load(out.resolve("pruned.ckpt"));
         assertThat(json.get("achievedSparsity").asDouble()).isEqualTo(pruned.sparsity());
         assertThat(pruned.sparsity() * pruned.prunableCount()).isEqualTo((double) Math.round(0.9 * pruned.prunableCount()));

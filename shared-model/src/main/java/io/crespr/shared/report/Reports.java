@@ -1,5 +1,6 @@
 package io.crespr.shared.report;
 
+import io.crespr.shared.stage.InferenceTiming;
 import io.crespr.shared.stage.PruningPlan;
 import io.crespr.shared.stage.PruningResult;
 import io.crespr.shared.stage.RoundResult;
@@ -53,6 +54,11 @@ public final class Reports {
                         x.get("randomStd")));
             });
             sb.append("damped: ").append(last.get("hessianDamped")).append('\n');
+        }
+        if (last.get(InferenceTiming.KEY) instanceof Map<?, ?> inference) {
+            sb.append("\n## Inference (final)\n\n").append(InferenceTiming.describe(inference)).append(
+                    ". Compiled sparse plan against DL4J's dense forward pass on the same test images; wall times of "
+                    + "this run on this machine.\n");
         }
         steps(sb, r);
         sb.append("\n## Wall time (s)\n\n| stage | seconds |\n|---|---:|\n");

@@ -213,7 +213,11 @@ public final class StageSteps {
                 Seeds.derive(plan.seed(), "rise", round));
     }
 
-    /** Every evaluator of the plan on {@code c}; round 0 is the dense model. */
+    /**
+     * Every evaluator of the plan on {@code c}; round 0 is the dense model. The last round also
+     * times the pruned model's compiled inference against DL4J's dense forward pass
+     * ({@link InferenceTiming}, metrics key {@code inference}): once per job, not per round.
+     */
     public RoundResult evaluate(Checkpoint c, int round, Map<String, Double> seconds) {
         return evaluate(c, round, seconds, Map.of());
     }
@@ -223,6 +227,9 @@ public final class StageSteps {
         Map<String, Object> m = new LinkedHashMap<>(earlier);
         for (String name : plan.evaluators()) {
             m.putAll(Plugins.get(Evaluator.class, name).evaluate(c, data, plan.optionsFor("evaluator", name)));
+        }
+        if (round > 0 && round == rounds()) {
+            m.put(InferenceTiming.KEY, InferenceTiming.measure(c, data.test()));
         }
         double scheduled = round == 0 ? 0 : targetOf(round);
         return new RoundResult(round, scheduled, number(m, "sparsity", c.sparsity()),

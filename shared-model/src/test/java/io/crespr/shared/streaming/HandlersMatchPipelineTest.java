@@ -138,6 +138,12 @@ class HandlersMatchPipelineTest {
             var tree = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
                     .readTree(EventCodec.encode(r));
             tree.remove("seconds");
+            // the last round's inference timings are wall times: compare which figures there are, not their values
+            if (tree.get("metrics") instanceof com.fasterxml.jackson.databind.node.ObjectNode m
+                    && m.get("inference") instanceof com.fasterxml.jackson.databind.node.ObjectNode inference) {
+                var names = m.putArray("inference");
+                inference.fieldNames().forEachRemaining(names::add);
+            }
             return tree;
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
