@@ -14,7 +14,6 @@ import io.crespr.shared.model.Networks;
 import io.crespr.shared.model.Predictions;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -219,25 +218,7 @@ final class InferCommand implements Callable<Integer> {
 
     /** Warm-up of at least 300 ms, then {@code repeats} timed runs of at least 50 ms each; the median per call. */
     static <T> Timing time(List<T> inputs, Consumer<T> call, int repeats) {
-        long warm = System.nanoTime();
-        int passes = 0;
-        while (passes < 3 || System.nanoTime() - warm < 300_000_000L) {
-            inputs.forEach(call);
-            passes++;
-        }
-        double[] perCall = new double[repeats];
-        for (int r = 0; r < repeats; r++) {
-            long calls = 0;
-            long t0 = System.nanoTime();
-            long t;
-            do {
-                inputs.forEach(call);
-                calls += inputs.size();
-                t = System.nanoTime();
-            } while (t - t0 < 50_000_000L);
-            perCall[r] = (double) (t - t0) / calls;
-        }
-        Arrays.sort(perCall);
-        return new Timing(perCall[repeats / 2]);
+        return new Timing(io.crespr.shared.inference.CallTimer.medianNanosPerCall(inputs, call, 300_000_000L, 3, repeats,
+                50_000_000L));
     }
 }

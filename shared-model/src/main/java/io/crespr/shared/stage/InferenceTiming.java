@@ -136,26 +136,7 @@ public final class InferenceTiming {
 
     /** Nanoseconds per call: a warm-up, then {@link #REPEATS} runs over all inputs, the median. */
     static <T> double time(List<T> inputs, Consumer<T> call, long warmNanos) {
-        long warm = System.nanoTime();
-        int passes = 0;
-        while (passes < 2 || System.nanoTime() - warm < warmNanos) {
-            inputs.forEach(call);
-            passes++;
-        }
-        double[] perCall = new double[REPEATS];
-        for (int r = 0; r < REPEATS; r++) {
-            long calls = 0;
-            long t0 = System.nanoTime();
-            long t;
-            do {
-                inputs.forEach(call);
-                calls += inputs.size();
-                t = System.nanoTime();
-            } while (t - t0 < RUN_NANOS);
-            perCall[r] = (double) (t - t0) / calls;
-        }
-        Arrays.sort(perCall);
-        return perCall[REPEATS / 2];
+        return io.crespr.shared.inference.CallTimer.medianNanosPerCall(inputs, call, warmNanos, 2, REPEATS, RUN_NANOS);
     }
 
     private static double round(double v) {
