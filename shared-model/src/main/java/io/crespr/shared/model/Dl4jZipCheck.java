@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -117,6 +118,16 @@ final class Dl4jZipCheck {
     /** The entry's bytes, inflated while counted: reading stops past {@code max}. */
     private static byte[] read(InputStream in, long max, String name, String entry) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
+        drain(in, max, name, entry, out);
+        return out.toByteArray();
+    }
+
+    private static long skip(InputStream in, long max, String name, String entry) throws IOException {
+        return drain(in, max, name, entry, OutputStream.nullOutputStream());
+    }
+
+    /** Copies the entry to {@code out}, counting as it inflates; stops past {@code max}. Returns its length. */
+    private static long drain(InputStream in, long max, String name, String entry, OutputStream out) throws IOException {
         byte[] buf = new byte[64 * 1024];
         long n = 0;
         for (int r = in.read(buf); r >= 0; r = in.read(buf)) {
@@ -125,18 +136,6 @@ final class Dl4jZipCheck {
                 throw tooLarge(name, entry, max);
             }
             out.write(buf, 0, r);
-        }
-        return out.toByteArray();
-    }
-
-    private static long skip(InputStream in, long max, String name, String entry) throws IOException {
-        byte[] buf = new byte[64 * 1024];
-        long n = 0;
-        for (int r = in.read(buf); r >= 0; r = in.read(buf)) {
-            n += r;
-            if (n > max) {
-                throw tooLarge(name, entry, max);
-            }
         }
         return n;
     }
