@@ -276,6 +276,24 @@ public final class SparseModel {
         return layers.get(layers.size() - 1).out();
     }
 
+    /** Multiply-adds per sample of the dense network: every weight, zeros included, times the positions it slides over. */
+    public long denseMacsPerSample() {
+        long s = 0;
+        for (Layer l : layers) {
+            s += (long) l.in() * l.out();
+        }
+        return s;
+    }
+
+    /** Multiply-adds per sample that the surviving weights need: the least any kernel must do. */
+    public long sparseMacsPerSample() {
+        long s = 0;
+        for (Layer l : layers) {
+            s += l.nnz();
+        }
+        return s;
+    }
+
     /** The plan, one line per layer. */
     public List<String> describe() {
         return layers.stream().map(Layer::describe).toList();
