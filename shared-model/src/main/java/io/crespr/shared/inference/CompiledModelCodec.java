@@ -21,12 +21,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads and writes a {@link SparseModel} as a compiled model file, version 1: the plan exactly
+ * Reads and writes a {@link SparseModel} as a compiled model file, version 2: the plan exactly
  * as it runs (per layer the kind, why, the estimates, the kernel's arrays, the biases and the
  * activation), so it runs without its source checkpoint and without re-calibrating the cost
  * model, giving the same outputs bit for bit.
  *
- * <h2>Byte layout (version 1)</h2>
+ * <h2>Byte layout (version 2)</h2>
  *
  * All integers and {@code float32}/{@code float64} values are <b>big-endian</b>; {@code u32}
  * values are written as Java {@code int}s and must be non-negative. A string is a {@code u32}
@@ -36,7 +36,7 @@ import java.util.Map;
  * <pre>
  * offset  size  field
  * 0       8     magic, the ASCII bytes "CRESPRCM"
- * 8       2     u16 format version = 1
+ * 8       2     u16 format version = 2
  * 10      8     u64 L, the total file length in bytes, this preamble and the trailer included
  * 18      ...   body (below)
  * L-32    32    SHA-256 of bytes [0, L-32)
@@ -48,8 +48,13 @@ import java.util.Map;
  *
  * <pre>
  * u32 DL4J layer index, u32 in, u32 out, u32 surviving weights (nnz)
+ *     (in and out are the kernel matrix's rows and columns: for a convolution its taps,
+ *     channels·kernel², and its output channels)
  * u8  kind: 0 dense, 1 csr, 2 block-diagonal
- * u8  activation: 0 ReLU, 1 softmax (the last layer, and only it)
+ * u8  activation: 0 ReLU, 1 softmax (the last layer, and only it), 2 none
+ * u8  type: 0 fully connected, 1 convolution, then for a convolution:
+ *     u32 input channels, u32 height, u32 width, u32 kernel side, u32 max-pool side (1: none);
+ *     stride 1, no padding, taps = channels·kernel² must equal in
  * string  reason (why this kind)
  * u8  E, then E times: u8 kind, f64 estimated ns/sample
  * out float32  biases
@@ -74,8 +79,8 @@ import java.util.Map;
  */
 public final class CompiledModelCodec {
 
-    /** The format version this build writes and reads. */
-    public static final int FORMAT_VERSION = 1;
+    /** The format version this build writes and reads (version 1, before convolutions, is compiled again from its checkpoint). */
+    public static final int FORMAT_VERSION = 2;
 
     static final byte[] MAGIC = "CRESPRCM".getBytes(StandardCharsets.US_ASCII);
     static final byte[] CHECKPOINT_MAGIC = "CRESPRCK".getBytes(StandardCharsets.US_ASCII);
@@ -118,7 +123,20 @@ public final class CompiledModelCodec {
                 out.writeInt(l.out());
                 out.writeInt(l.nnz());
                 out.writeByte(l.kind().ordinal());
-                out.writeByte(l.softmax() ? 1 : 0);
+                out.writeByte(switch (l.activation()) {
+                    case RELU -> 0;
+                    case SOFTMAX -> 1;
+                    case IDENTITY -> 2;
+                });
+                out.writeByte(l.conv() == null ? 0 : 1);
+                if (l.conv() != null) {
+                    Kernels.Conv g = l.conv();
+                    out.writeInt(g.channels());
+                    out.writeInt(g.height());
+                    out.writeInt(g.width());
+                    out.writeInt(g.kernel());
+                    out.writeInt(g.pool());
+                }
                 string(out, l.reason());
                 out.writeByte(l.estimates().size());
                 for (Map.Entry<PlanKind, Double> e : l.estimates().entrySet()) {
@@ -220,7 +238,7 @@ public final class CompiledModelCodec {
         int version = Short.toUnsignedInt(in.getShort());
         if (version != FORMAT_VERSION) {
             throw new InvalidInputException("unsupported compiled model format version " + version + " (this build reads "
-                    + FORMAT_VERSION + ")");
+                    + FORMAT_VERSION + "; compile the checkpoint again with ./crespr infer --model FILE.ckpt --compile OUT.cspm)");
         }
         long length = in.getLong();
         if (length < PREAMBLE_BYTES + TRAILER_BYTES) {
@@ -273,13 +291,27 @@ public final class CompiledModelCodec {
             int nIn = count(in, "layer input width");
             int nOut = count(in, "layer output width");
             int nnz = count(in, "layer nnz");
-            if (nIn != width || nIn < 1 || nOut < 1) {
-                throw corrupt("layer " + l + " is " + nIn + "x" + nOut + ", the layer before gives " + width + " values");
+            if (nIn < 1 || nOut < 1) {
+                throw corrupt("layer " + l + " is " + nIn + "x" + nOut);
             }
             PlanKind kind = kind(in.get());
             int act = in.get();
-            if (act != (l == n - 1 ? 1 : 0)) {
-                throw corrupt("layer " + l + " has activation " + act + "; only the last layer is softmax (1), the rest ReLU (0)");
+            int type = in.get();
+            if (type != 0 && type != 1) {
+                throw corrupt("layer " + l + " has unknown type " + type + " (0 fully connected, 1 convolution)");
+            }
+            Kernels.Conv conv = type == 1 ? conv(in, l, nIn) : null;
+            int expectedAct = l == n - 1 ? 1 : conv != null ? 2 : 0;
+            if (act != expectedAct) {
+                throw corrupt("layer " + l + " has activation " + act + "; the last layer is softmax (1), a convolution "
+                        + "has none (2), the other layers ReLU (0)");
+            }
+            if (conv != null && l == n - 1) {
+                throw corrupt("the last layer is a convolution; it must be fully connected");
+            }
+            int layerInput = conv == null ? nIn : conv.inputWidth();
+            if (layerInput != width) {
+                throw corrupt("layer " + l + " reads " + layerInput + " values, the layer before gives " + width);
             }
             String reason = string(in);
             int e = Byte.toUnsignedInt(in.get());
@@ -307,10 +339,33 @@ public final class CompiledModelCodec {
                     yield new Kernels.Block(rows, cols, wt, csr(in, nIn, nOut));
                 }
             };
-            layers.add(new SparseModel.Layer(index, nIn, nOut, nnz, kind, est, reason, l == n - 1, bias, kernel));
-            width = nOut;
+            SparseModel.Activation activation = SparseModel.Activation.values()[act == 0 ? 0 : act == 1 ? 1 : 2];
+            SparseModel.Layer layer = new SparseModel.Layer(index, nIn, nOut, nnz, kind, est, reason, activation, bias,
+                    kernel, conv);
+            layers.add(layer);
+            width = layer.outputWidth();
         }
         return new SparseModel(arch, layers, HexFormat.of().formatHex(source), seed, batch);
+    }
+
+    /** A convolution's geometry, checked against its kernel matrix's {@code taps} rows. */
+    private static Kernels.Conv conv(ByteBuffer in, int l, int taps) {
+        int channels = count(in, "channels");
+        int height = count(in, "height");
+        int width = count(in, "width");
+        int kernel = count(in, "kernel side");
+        int pool = count(in, "pool side");
+        if (channels < 1 || kernel < 1 || kernel > height || kernel > width || pool < 1
+                || pool > height - kernel + 1 || pool > width - kernel + 1
+                || (long) channels * height * width > Integer.MAX_VALUE / 64) {
+            throw corrupt("convolution " + l + " of " + channels + " channels of " + height + "x" + width + ", kernel "
+                    + kernel + ", pool " + pool + " is impossible");
+        }
+        if ((long) channels * kernel * kernel != taps) {
+            throw corrupt("convolution " + l + " has " + channels + "x" + kernel + "x" + kernel + " taps, its kernel matrix "
+                    + taps + " rows");
+        }
+        return new Kernels.Conv(channels, height, width, kernel, pool);
     }
 
     private static Kernels.Csr csr(ByteBuffer in, int nIn, int nOut) {

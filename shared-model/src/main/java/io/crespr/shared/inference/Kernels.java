@@ -21,6 +21,125 @@ final class Kernels {
         String shape();
     }
 
+    /**
+     * A stride-1, unpadded convolution over {@code channels × height × width} inputs with square
+     * {@code kernel × kernel} filters, then (when {@code pool} &gt; 1) a {@code pool × pool} max
+     * pooling of stride {@code pool}, as LeNet-5's layers are. Its kernel matrix has one row per
+     * filter tap {@code r = (c·kernel + ky)·kernel + kx} and one column per output channel.
+     * Activations are feature-major as everywhere here: value {@code (c, y, x)} of sample
+     * {@code b} at {@code ((c·height + y)·width + x)·tb + b}.
+     */
+    record Conv(int channels, int height, int width, int kernel, int pool) {
+
+        int outHeight() {
+            return height - kernel + 1;
+        }
+
+        int outWidth() {
+            return width - kernel + 1;
+        }
+
+        /** Output positions of the convolution, before pooling. */
+        int positions() {
+            return outHeight() * outWidth();
+        }
+
+        int taps() {
+            return channels * kernel * kernel;
+        }
+
+        int inputWidth() {
+            return channels * height * width;
+        }
+
+        int pooledHeight() {
+            return pool > 1 ? (outHeight() - pool) / pool + 1 : outHeight();
+        }
+
+        int pooledWidth() {
+            return pool > 1 ? (outWidth() - pool) / pool + 1 : outWidth();
+        }
+
+        /**
+         * The im2col matrix of a tile: row {@code r} (a tap) holds, for every output position and
+         * sample, the input value that tap reads: {@code col[r·P·tb + (oy·OW + ox)·tb + b]}. Rows
+         * where {@code rows} is false are skipped (nothing reads them).
+         */
+        void im2col(float[] x, float[] col, int tb, boolean[] rows) {
+            int ow = outWidth();
+            int oh = outHeight();
+            int run = ow * tb;
+            int pt = positions() * tb;
+            for (int c = 0, r = 0; c < channels; c++) {
+                for (int ky = 0; ky < kernel; ky++) {
+                    for (int kx = 0; kx < kernel; kx++, r++) {
+                        if (rows != null && !rows[r]) {
+                            continue;
+                        }
+                        for (int oy = 0; oy < oh; oy++) {
+                            System.arraycopy(x, ((c * height + oy + ky) * width + kx) * tb, col, r * pt + oy * run, run);
+                        }
+                    }
+                }
+            }
+        }
+
+        /**
+         * Direct sparse convolution: every surviving tap of every output channel adds its input run
+         * (a row of the output, all samples) scaled by its weight, with no im2col copy.
+         */
+        void convolve(Csr k, float[] x, float[] y, int tb) {
+            int ow = outWidth();
+            int oh = outHeight();
+            int run = ow * tb;
+            int kk = kernel * kernel;
+            for (int o = 0; o < k.out; o++) {
+                int yo = o * oh * run;
+                for (int e = k.rowPtr[o], end = k.rowPtr[o + 1]; e < end; e++) {
+                    float w = k.vals[e];
+                    int r = k.cols[e];
+                    int c = r / kk;
+                    int ky = (r % kk) / kernel;
+                    int kx = r % kernel;
+                    for (int oy = 0; oy < oh; oy++) {
+                        int xi = ((c * height + oy + ky) * width + kx) * tb;
+                        int yi = yo + oy * run;
+                        for (int j = 0; j < run; j++) {
+                            y[yi + j] += w * x[xi + j];
+                        }
+                    }
+                }
+            }
+        }
+
+        /** Max pooling of {@code outChannels} convolution outputs from {@code y} into {@code out}. */
+        void maxPool(float[] y, float[] out, int outChannels, int tb) {
+            int oh = outHeight();
+            int ow = outWidth();
+            int ph = pooledHeight();
+            int pw = pooledWidth();
+            for (int c = 0; c < outChannels; c++) {
+                for (int py = 0; py < ph; py++) {
+                    for (int px = 0; px < pw; px++) {
+                        int dst = ((c * ph + py) * pw + px) * tb;
+                        int first = ((c * oh + py * pool) * ow + px * pool) * tb;
+                        System.arraycopy(y, first, out, dst, tb);
+                        for (int dy = 0; dy < pool; dy++) {
+                            for (int dx = 0; dx < pool; dx++) {
+                                int src = ((c * oh + py * pool + dy) * ow + px * pool + dx) * tb;
+                                for (int b = 0; b < tb; b++) {
+                                    if (y[src + b] > out[dst + b]) {
+                                        out[dst + b] = y[src + b];
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /** Tiles of at least this many samples go through ND4J's GEMM in the dense kernel. */
     static final int GEMM_MIN_TILE = 8;
 
@@ -226,6 +345,20 @@ final class Kernels {
                 }
             }
             rest.multiplyAdd(x, y, tb);
+        }
+
+        /** The input rows any block or the rest reads, of {@code in}. */
+        boolean[] rowsRead(int in) {
+            boolean[] read = new boolean[in];
+            for (int[] r : rows) {
+                for (int i : r) {
+                    read[i] = true;
+                }
+            }
+            for (int c : rest.cols) {
+                read[c] = true;
+            }
+            return read;
         }
 
         long blockWeights() {

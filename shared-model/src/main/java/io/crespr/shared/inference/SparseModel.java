@@ -13,17 +13,26 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A pruned fully connected network ({@code lenet-300-100}, {@code mlp:*}) compiled into an
- * execution plan: per layer a {@link PlanKind} chosen by a {@link CostModel} (or forced), the
- * layer's biases and its activation (ReLU on hidden layers, softmax on the output, as
- * {@link io.crespr.shared.model.Networks} builds them). Its outputs equal DL4J's dense forward
- * pass of the same checkpoint up to float rounding. Samples run in tiles of {@link #TILE};
- * a model is immutable and may be shared between threads.
+ * A pruned network compiled into an execution plan: per weighted layer a {@link PlanKind} chosen
+ * by a {@link CostModel} (or forced), the layer's biases and its activation, as
+ * {@link io.crespr.shared.model.Networks} builds them: ReLU on hidden fully connected layers,
+ * softmax on the output, and for {@code lenet-5} its two convolutions (no activation, each
+ * followed by a 2×2 max pooling). A convolution runs either as an im2col matrix times the dense
+ * or block-diagonal kernel matrix, or as a direct sparse convolution of its surviving taps (the
+ * CSR kind). Its outputs equal DL4J's dense forward pass of the same checkpoint up to float
+ * rounding. Samples run in tiles (at most {@link #TILE}, fewer for convolutions so a tile's
+ * im2col matrix stays small); a model is immutable and may be shared between threads.
  */
 public final class SparseModel {
 
     /** Samples per tile: a tile's activations of the widest layer stay in cache. */
     public static final int TILE = 64;
+
+    /** Values a convolution's im2col matrix may hold per tile; it sets the tile of convolutional models. */
+    static final int MAX_TILE_VALUES = 1 << 19;
+
+    /** What a layer applies to its sums. */
+    public enum Activation { RELU, SOFTMAX, IDENTITY }
 
     /**
      * How to compile.
@@ -41,21 +50,52 @@ public final class SparseModel {
     }
 
     /**
-     * One compiled layer.
+     * One compiled layer with weights.
      *
-     * @param index     the DL4J layer index
-     * @param in        input width
-     * @param out       output width
-     * @param nnz       surviving weights
-     * @param kind      the kernel that runs
-     * @param estimates estimated nanoseconds per sample of each kernel offered
-     * @param reason    why this kind, in words
+     * @param index      the DL4J layer index
+     * @param in         rows of the kernel matrix: inputs of a fully connected layer, filter taps
+     *                   (channels × kernel × kernel) of a convolution
+     * @param out        columns of the kernel matrix: units, or output channels
+     * @param nnz        surviving weights
+     * @param kind       the kernel that runs
+     * @param estimates  estimated nanoseconds per sample of each kernel offered
+     * @param reason     why this kind, in words
+     * @param activation what follows the sums (and, for a convolution, comes before its pooling)
+     * @param conv       a convolution's geometry and pooling; null for a fully connected layer
      */
     public record Layer(int index, int in, int out, int nnz, PlanKind kind, Map<PlanKind, Double> estimates,
-            String reason, boolean softmax, float[] bias, Kernels.Kernel kernel) {
+            String reason, Activation activation, float[] bias, Kernels.Kernel kernel, Kernels.Conv conv) {
+
+        public boolean softmax() {
+            return activation == Activation.SOFTMAX;
+        }
+
+        /** Values per sample this layer reads. */
+        public int inputWidth() {
+            return conv == null ? in : conv.inputWidth();
+        }
+
+        /** Values per sample this layer gives the next (after pooling). */
+        public int outputWidth() {
+            return conv == null ? out : out * conv.pooledHeight() * conv.pooledWidth();
+        }
+
+        /** Multiply-adds per sample of every weight, zeros included. */
+        public long denseMacs() {
+            return (long) in * out * (conv == null ? 1 : conv.positions());
+        }
+
+        /** Multiply-adds per sample of the surviving weights. */
+        public long sparseMacs() {
+            return (long) nnz * (conv == null ? 1 : conv.positions());
+        }
 
         public String describe() {
-            return String.format(Locale.ROOT, "layer %d %dx%d (%d nnz, %.2f%% dense) %s [%s]: %s", index, in, out,
+            String what = conv == null ? in + "x" + out
+                    : String.format(Locale.ROOT, "conv %dx%d %d->%d channels on %dx%d%s", conv.kernel(), conv.kernel(),
+                            conv.channels(), out, conv.height(), conv.width(),
+                            conv.pool() > 1 ? ", max-pool " + conv.pool() : "");
+            return String.format(Locale.ROOT, "layer %d %s (%d nnz, %.2f%% dense) %s [%s]: %s", index, what,
                     nnz, 100.0 * nnz / ((double) in * out), kind.label(), kernel.shape(), reason);
         }
     }
@@ -63,7 +103,10 @@ public final class SparseModel {
     private final String architecture;
     private final List<Layer> layers;
     private final int inputWidth;
+    private final int tile;
     private final int maxWidth;
+    /** Per layer, the im2col rows its kernel reads (null: all, or not a convolution). */
+    private final boolean[][] colRows;
     private final String sourceSha256;
     private final long seed;
     private final int batch;
@@ -74,78 +117,152 @@ public final class SparseModel {
         this.sourceSha256 = sourceSha256;
         this.seed = seed;
         this.batch = batch;
-        this.inputWidth = layers.get(0).in();
+        this.inputWidth = layers.get(0).inputWidth();
+        this.tile = tileFor(layers);
         int m = 0;
-        for (Layer l : layers) {
-            m = Math.max(m, Math.max(l.in(), l.out()));
+        this.colRows = new boolean[layers.size()][];
+        for (int i = 0; i < layers.size(); i++) {
+            Layer l = layers.get(i);
+            m = Math.max(m, Math.max(l.inputWidth(), l.outputWidth()));
+            if (l.conv() != null) {
+                m = Math.max(m, l.out() * l.conv().positions());
+                if (l.kernel() instanceof Kernels.Block b) {
+                    colRows[i] = b.rowsRead(l.in());
+                }
+            }
         }
         this.maxWidth = m;
+    }
+
+    /** {@link #TILE}, or fewer samples when a convolution's im2col matrix would exceed {@link #MAX_TILE_VALUES}. */
+    static int tileFor(List<Layer> layers) {
+        int t = TILE;
+        for (Layer l : layers) {
+            if (l.conv() != null) {
+                t = Math.min(t, Math.max(1, MAX_TILE_VALUES / (l.in() * l.conv().positions())));
+            }
+        }
+        return t;
     }
 
     /**
      * Compiles a pruned checkpoint.
      *
-     * @throws InvalidInputException if the checkpoint has no masks, is convolutional, or block-diagonal
-     *                               is forced on a checkpoint without a module map that fits its layers
+     * @throws InvalidInputException if the checkpoint has no masks, its parameters do not fit its
+     *                               architecture, or block-diagonal is forced on a checkpoint without
+     *                               a module map that fits its layers
      */
     public static SparseModel compile(Checkpoint c, Options options) {
         Architecture arch = Architecture.parse(c.architecture());
-        if (arch.kind() != Architecture.Kind.MLP) {
-            ParamTensor first = c.weights().get(0);
-            throw new InvalidInputException("layer " + first.layerIndex() + " of " + arch.spec() + " is a convolution ("
-                    + describe(first)
-                    + "): fast inference compiles fully connected networks only (lenet-300-100, mlp:*) for now");
-        }
         if (c.masks().isEmpty()) {
             throw new InvalidInputException("checkpoint " + c.id() + " has no masks: it is not a pruned model "
                     + "(prune it first, e.g. ./crespr prune ... --out DIR, then use DIR/pruned.ckpt)");
         }
         List<ParamTensor> weights = c.weights();
         int n = weights.size();
+        List<Kernels.Conv> geometry = geometry(arch, c, weights);
+        int[] nodes = new int[n + 1];
+        int[][] rowNode = new int[n][];
+        for (int l = 0; l < n; l++) {
+            Kernels.Conv g = geometry.get(l);
+            ParamTensor w = weights.get(l);
+            if (g != null) {
+                nodes[l] = g.channels();
+                rowNode[l] = new int[g.taps()];
+                for (int r = 0; r < g.taps(); r++) {
+                    rowNode[l][r] = r / (g.kernel() * g.kernel());
+                }
+            } else {
+                int in = (int) w.shape()[0];
+                Kernels.Conv before = l > 0 ? geometry.get(l - 1) : null;
+                int perNode = before == null ? 1 : before.pooledHeight() * before.pooledWidth();
+                nodes[l] = in / perNode;
+                rowNode[l] = new int[in];
+                for (int i = 0; i < in; i++) {
+                    rowNode[l][i] = i / perNode;
+                }
+            }
+            nodes[l + 1] = (int) w.shape()[g != null ? 0 : 1];
+        }
         ModuleMap modules = c.modules();
-        String moduleProblem = moduleProblem(modules, weights);
+        String moduleProblem = moduleProblem(modules, nodes);
         if (options.force() == PlanKind.BLOCK && moduleProblem != null) {
             throw new InvalidInputException("plan block-diagonal needs the checkpoint's module map, but " + moduleProblem
                     + "; use --plan auto, dense or csr");
         }
-        int tb = Math.min(options.batch(), TILE);
-        CostModel cost = options.costs();
         List<Layer> layers = new ArrayList<>();
         for (int l = 0; l < n; l++) {
+            layers.add(null);
+        }
+        int tb = Math.min(options.batch(), tileFor(geometryLayers(weights, geometry)));
+        CostModel cost = options.costs();
+        int width = -1;
+        for (int l = 0; l < n; l++) {
             ParamTensor w = weights.get(l);
+            Kernels.Conv g = geometry.get(l);
             int idx = w.layerIndex();
-            if (w.shape().length != 2) {
-                throw new InvalidInputException("parameter " + w.name() + " has shape " + java.util.Arrays.toString(w.shape())
-                        + ": fast inference compiles fully connected layers only");
+            int in;
+            int out;
+            float[] v;
+            if (g != null) {
+                // DL4J keeps convolution weights as [out, in, kh, kw]; the kernel matrix is [taps, out].
+                out = (int) w.shape()[0];
+                in = g.taps();
+                v = new float[in * out];
+                float[] src = w.values();
+                for (int o = 0; o < out; o++) {
+                    for (int r = 0; r < in; r++) {
+                        v[r * out + o] = src[o * in + r];
+                    }
+                }
+            } else {
+                in = (int) w.shape()[0];
+                out = (int) w.shape()[1];
+                v = w.values();
             }
-            int in = (int) w.shape()[0];
-            int out = (int) w.shape()[1];
-            if (l > 0 && in != layers.get(l - 1).out()) {
-                throw new InvalidInputException("parameter " + w.name() + " takes " + in + " inputs, the layer before gives "
-                        + layers.get(l - 1).out());
+            int inputWidth = g == null ? in : g.inputWidth();
+            if (l > 0 && inputWidth != width) {
+                throw new InvalidInputException("parameter " + w.name() + " takes " + inputWidth
+                        + " inputs, the layer before gives " + width);
             }
             float[] bias = c.param(idx + "_b").values().clone();
             if (bias.length != out) {
                 throw new InvalidInputException("bias " + idx + "_b has " + bias.length + " values, layer " + idx + " has "
-                        + out + " units");
+                        + out + (g == null ? " units" : " channels"));
             }
-            float[] v = w.values();
             int nnz = 0;
             for (float f : v) {
                 nnz += f != 0f ? 1 : 0;
             }
+            // Columns one multiply covers: samples, or output positions × samples in a convolution.
+            int cols = g == null ? tb : g.positions() * tb;
             Map<PlanKind, Kernels.Kernel> kernels = new EnumMap<>(PlanKind.class);
             Map<PlanKind, Double> est = new EnumMap<>(PlanKind.class);
             kernels.put(PlanKind.DENSE, Kernels.Dense.of(in, out, v));
-            est.put(PlanKind.DENSE, cost.dense((long) in * out, tb) / tb);
+            double im2col = g == null ? 0 : cost.copy((long) in * cols);
+            est.put(PlanKind.DENSE, (im2col + cost.dense((long) in * out, cols)) / tb);
             Kernels.Csr csr = Kernels.Csr.of(in, out, v, (i, o) -> true);
             kernels.put(PlanKind.CSR, csr);
-            est.put(PlanKind.CSR, cost.csr(csr.storedWeights(), tb) / tb);
+            est.put(PlanKind.CSR, (g == null ? cost.csr(csr.storedWeights(), tb)
+                    : cost.csr(csr.storedWeights() * g.outHeight(), g.outWidth() * tb)) / tb);
             if (moduleProblem == null) {
-                Kernels.Block block = block(in, out, v, modules.k(), modules.assignments().get(l),
-                        modules.assignments().get(l + 1));
+                int[] inMod = new int[in];
+                int[] nodeMod = modules.assignments().get(l);
+                for (int r = 0; r < in; r++) {
+                    inMod[r] = nodeMod[rowNode[l][r]];
+                }
+                Kernels.Block block = block(in, out, v, modules.k(), inMod, modules.assignments().get(l + 1));
                 kernels.put(PlanKind.BLOCK, block);
-                est.put(PlanKind.BLOCK, (cost.dense(block.blockWeights(), tb) + cost.csr(block.rest.storedWeights(), tb)) / tb);
+                double copy = 0;
+                if (g != null) {
+                    int read = 0;
+                    for (boolean b : block.rowsRead(in)) {
+                        read += b ? 1 : 0;
+                    }
+                    copy = cost.copy((long) read * cols);
+                }
+                est.put(PlanKind.BLOCK, (copy + cost.block(block.blockWeights(), cols)
+                        + cost.csr(block.rest.storedWeights(), cols)) / tb);
             }
             PlanKind kind;
             String reason;
@@ -158,10 +275,67 @@ public final class SparseModel {
                 reason = "cheapest at batch " + options.batch() + ": " + estimates
                         + (moduleProblem != null ? "; block-diagonal not offered: " + moduleProblem : "");
             }
-            layers.add(new Layer(idx, in, out, nnz, kind, est, reason, l == n - 1, bias, kernels.get(kind)));
+            Activation act = l == n - 1 ? Activation.SOFTMAX : g != null ? Activation.IDENTITY : Activation.RELU;
+            Layer layer = new Layer(idx, in, out, nnz, kind, est, reason, act, bias, kernels.get(kind), g);
+            layers.set(l, layer);
+            width = layer.outputWidth();
         }
         return new SparseModel(arch.spec(), layers, io.crespr.shared.model.CheckpointCodec.contentHash(c),
                 c.provenance() == null ? 0L : c.provenance().seed(), options.batch());
+    }
+
+    /**
+     * Per weight layer, the convolution's geometry (null for a fully connected layer): LeNet-5 as
+     * {@link io.crespr.shared.model.Networks} builds it, two 5×5 convolutions each followed by a 2×2
+     * max pooling, then two fully connected layers.
+     */
+    private static List<Kernels.Conv> geometry(Architecture arch, Checkpoint c, List<ParamTensor> weights) {
+        List<Kernels.Conv> g = new ArrayList<>();
+        if (arch.kind() == Architecture.Kind.MLP) {
+            for (ParamTensor w : weights) {
+                if (w.shape().length != 2) {
+                    throw new InvalidInputException("parameter " + w.name() + " has shape "
+                            + java.util.Arrays.toString(w.shape()) + ", but " + arch.spec() + " is fully connected");
+                }
+                g.add(null);
+            }
+            return g;
+        }
+        if (weights.size() != 4 || weights.get(0).shape().length != 4 || weights.get(1).shape().length != 4
+                || weights.get(2).shape().length != 2 || weights.get(3).shape().length != 2) {
+            throw new InvalidInputException("checkpoint " + c.id() + " says lenet-5 but its weights are "
+                    + weights.stream().map(SparseModel::describe).toList()
+                    + "; lenet-5 has two convolutions [out, in, k, k] and two fully connected layers");
+        }
+        int[] shape = io.crespr.shared.model.Networks.io(arch, c.params()).inputShape();
+        int channels = shape[0];
+        int side = shape[1];
+        for (int l = 0; l < 2; l++) {
+            long[] s = weights.get(l).shape();
+            if (s[1] != channels || s[2] != s[3] || s[2] > side) {
+                throw new InvalidInputException("convolution " + describe(weights.get(l)) + " does not fit its input of "
+                        + channels + " channels of " + side + "x" + side);
+            }
+            Kernels.Conv conv = new Kernels.Conv(channels, side, side, (int) s[2], 2);
+            g.add(conv);
+            channels = (int) s[0];
+            side = conv.pooledHeight();
+        }
+        g.add(null);
+        g.add(null);
+        return g;
+    }
+
+    /** Placeholder layers carrying only what {@link #tileFor} reads. */
+    private static List<Layer> geometryLayers(List<ParamTensor> weights, List<Kernels.Conv> geometry) {
+        List<Layer> l = new ArrayList<>();
+        for (int i = 0; i < weights.size(); i++) {
+            Kernels.Conv g = geometry.get(i);
+            if (g != null) {
+                l.add(new Layer(i, g.taps(), 1, 0, PlanKind.DENSE, Map.of(), "", Activation.IDENTITY, new float[0], null, g));
+            }
+        }
+        return l;
     }
 
     private static String describe(ParamTensor p) {
@@ -175,19 +349,26 @@ public final class SparseModel {
         return sb.toString();
     }
 
-    /** Why the module map cannot drive block-diagonal layers, or null when it can. */
-    private static String moduleProblem(ModuleMap m, List<ParamTensor> weights) {
+    /**
+     * Why the module map cannot drive block-diagonal layers, or null when it can; {@code nodes[l]}
+     * is the width of node layer {@code l} (features, units, channels or classes).
+     */
+    private static String moduleProblem(ModuleMap m, int[] nodes) {
         if (m.isEmpty()) {
             return "the checkpoint has no modules (a method without modules, such as gmp, made it)";
         }
-        if (m.assignments().size() != weights.size() + 1) {
-            return "its module map has " + m.assignments().size() + " node layers, the network " + (weights.size() + 1);
+        if (m.assignments().size() != nodes.length) {
+            return "its module map has " + m.assignments().size() + " node layers, the network " + nodes.length;
         }
-        for (int l = 0; l <= weights.size(); l++) {
-            long width = l < weights.size() ? weights.get(l).shape()[0] : weights.get(l - 1).shape()[1];
-            if (m.assignments().get(l).length != width) {
+        for (int l = 0; l < nodes.length; l++) {
+            if (m.assignments().get(l).length != nodes[l]) {
                 return "its module map gives " + m.assignments().get(l).length + " nodes in node layer " + l
-                        + ", the network has " + width;
+                        + ", the network has " + nodes[l];
+            }
+            for (int a : m.assignments().get(l)) {
+                if (a < -1 || a >= m.k()) {
+                    return "its module map assigns a node of node layer " + l + " to module " + a + " of " + m.k();
+                }
             }
         }
         return null;
@@ -276,22 +457,19 @@ public final class SparseModel {
         return layers.get(layers.size() - 1).out();
     }
 
+    /** Samples a forward call runs at a time. */
+    public int tile() {
+        return tile;
+    }
+
     /** Multiply-adds per sample of the dense network: every weight, zeros included, times the positions it slides over. */
     public long denseMacsPerSample() {
-        long s = 0;
-        for (Layer l : layers) {
-            s += (long) l.in() * l.out();
-        }
-        return s;
+        return layers.stream().mapToLong(Layer::denseMacs).sum();
     }
 
     /** Multiply-adds per sample that the surviving weights need: the least any kernel must do. */
     public long sparseMacsPerSample() {
-        long s = 0;
-        for (Layer l : layers) {
-            s += l.nnz();
-        }
-        return s;
+        return layers.stream().mapToLong(Layer::sparseMacs).sum();
     }
 
     /** The plan, one line per layer. */
@@ -316,9 +494,17 @@ public final class SparseModel {
         }
         int classes = numClasses();
         float[] out = new float[batch * classes];
-        int tile = Math.min(TILE, Math.max(1, batch));
+        int tile = Math.min(this.tile, Math.max(1, batch));
         float[] a = new float[maxWidth * tile];
         float[] y = new float[maxWidth * tile];
+        // One im2col matrix per convolution that needs one, sized for a full tile (the dense kernel's GEMM takes it whole).
+        float[][] cols = new float[layers.size()][];
+        for (int li = 0; li < layers.size(); li++) {
+            Layer l = layers.get(li);
+            if (l.conv() != null && l.kind() != PlanKind.CSR) {
+                cols[li] = new float[l.in() * l.conv().positions() * tile];
+            }
+        }
         for (int start = 0; start < batch; start += tile) {
             int tb = Math.min(tile, batch - start);
             for (int b = 0; b < tb; b++) {
@@ -327,20 +513,37 @@ public final class SparseModel {
                     a[i * tb + b] = features[src + i];
                 }
             }
-            for (Layer l : layers) {
+            for (int li = 0; li < layers.size(); li++) {
+                Layer l = layers.get(li);
+                Kernels.Conv g = l.conv();
+                int run = g == null ? tb : g.positions() * tb;
                 float[] bias = l.bias();
                 for (int o = 0; o < l.out(); o++) {
-                    java.util.Arrays.fill(y, o * tb, o * tb + tb, bias[o]);
+                    java.util.Arrays.fill(y, o * run, o * run + run, bias[o]);
                 }
-                l.kernel().multiplyAdd(a, y, tb);
+                if (g == null) {
+                    l.kernel().multiplyAdd(a, y, tb);
+                } else if (l.kind() == PlanKind.CSR) {
+                    g.convolve((Kernels.Csr) l.kernel(), a, y, tb);
+                } else {
+                    g.im2col(a, cols[li], tb, colRows[li]);
+                    l.kernel().multiplyAdd(cols[li], y, run);
+                }
                 if (l.softmax()) {
                     softmax(y, l.out(), tb, out, start);
-                } else {
-                    for (int i = 0, e = l.out() * tb; i < e; i++) {
+                    continue;
+                }
+                if (l.activation() == Activation.RELU) {
+                    for (int i = 0, e = l.out() * run; i < e; i++) {
                         if (y[i] < 0f) {
                             y[i] = 0f;
                         }
                     }
+                }
+                if (g != null && g.pool() > 1) {
+                    // The input is spent: pool into its buffer, which stays the current one.
+                    g.maxPool(y, a, l.out(), tb);
+                } else {
                     float[] t = a;
                     a = y;
                     y = t;

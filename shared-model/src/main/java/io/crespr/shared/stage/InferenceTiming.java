@@ -4,7 +4,6 @@ import io.crespr.shared.InvalidInputException;
 import io.crespr.shared.data.Dataset;
 import io.crespr.shared.inference.CostModel;
 import io.crespr.shared.inference.SparseModel;
-import io.crespr.shared.model.Architecture;
 import io.crespr.shared.model.Checkpoint;
 import io.crespr.shared.model.Networks;
 import java.util.ArrayList;
@@ -60,10 +59,6 @@ public final class InferenceTiming {
         SparseModel many;
         int batch = Math.min(BATCH, test.size());
         try {
-            if (Architecture.parse(c.architecture()).kind() != Architecture.Kind.MLP) {
-                return unsupported(m, "the compiled sparse path runs fully connected networks only "
-                        + "(lenet-300-100, mlp:*); " + c.architecture() + " is convolutional");
-            }
             if (test.size() == 0) {
                 return unsupported(m, "no test images to time");
             }

@@ -85,6 +85,34 @@ class CompiledModelCodecTest {
     }
 
     @Test
+    void lenet5RoundTripsBitForBitInEveryKind() throws Exception {
+        Checkpoint lenet5;
+        try (InputStream in = CompiledModelCodecTest.class.getResourceAsStream("/inference/crespr-lenet5-099.ckpt")) {
+            lenet5 = CheckpointCodec.read(in);
+        }
+        for (PlanKind kind : new PlanKind[] {PlanKind.CSR, PlanKind.DENSE, PlanKind.BLOCK, null}) {
+            SparseModel fresh = SparseModel.compile(lenet5, new SparseModel.Options(kind, 32, CostModel.NOMINAL));
+            byte[] bytes = CompiledModelCodec.toBytes(fresh);
+            SparseModel read = CompiledModelCodec.fromBytes(bytes);
+            assertThat(read.describe()).isEqualTo(fresh.describe());
+            assertThat(read.layers().get(1).conv()).isEqualTo(fresh.layers().get(1).conv());
+            assertThat(read.architecture()).isEqualTo("lenet-5");
+            assertThat(read.tile()).isEqualTo(fresh.tile());
+            assertSameOutputs(fresh, read);
+            assertThat(CompiledModelCodec.toBytes(read)).isEqualTo(bytes);
+        }
+        // A convolution whose geometry does not fit its kernel matrix is refused, even with a valid hash.
+        SparseModel fresh = SparseModel.compile(lenet5, new SparseModel.Options(PlanKind.CSR, 1, CostModel.NOMINAL));
+        java.util.List<SparseModel.Layer> layers = new java.util.ArrayList<>(fresh.layers());
+        SparseModel.Layer l0 = layers.get(0);
+        layers.set(0, new SparseModel.Layer(l0.index(), l0.in(), l0.out(), l0.nnz(), l0.kind(), l0.estimates(),
+                l0.reason(), l0.activation(), l0.bias(), l0.kernel(), new Kernels.Conv(1, 28, 28, 4, 2)));
+        byte[] wrong = CompiledModelCodec.toBytes(new SparseModel("lenet-5", layers, fresh.sourceSha256(), 1, 1));
+        assertThatThrownBy(() -> CompiledModelCodec.fromBytes(wrong)).isInstanceOf(InvalidInputException.class)
+                .hasMessage("compiled model corrupt: convolution 0 has 1x4x4 taps, its kernel matrix 25 rows");
+    }
+
+    @Test
     void damagedOrForeignFilesAreRefusedWithTheirReason() {
         byte[] good = CompiledModelCodec.toBytes(compile(PlanKind.CSR, 1));
 
@@ -96,7 +124,8 @@ class CompiledModelCodecTest {
         byte[] version = good.clone();
         version[9] = 7;
         assertThatThrownBy(() -> CompiledModelCodec.fromBytes(version)).isInstanceOf(InvalidInputException.class)
-                .hasMessage("unsupported compiled model format version 7 (this build reads 1)");
+                .hasMessage("unsupported compiled model format version 7 (this build reads 2; compile the checkpoint again "
+                        + "with ./crespr infer --model FILE.ckpt --compile OUT.cspm)");
 
         byte[] truncated = Arrays.copyOf(good, good.length - 100);
         assertThatThrownBy(() -> CompiledModelCodec.fromBytes(truncated)).isInstanceOf(InvalidInputException.class)

@@ -23,7 +23,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Compiled models against DL4J's dense forward pass of the same checkpoint, on every test image
- * of mnist-mini: a 0.99-sparse LeNet-300-100 pruned by crespr (two modules) and one by gmp (none).
+ * of mnist-mini: a 0.99-sparse LeNet-300-100 pruned by crespr (two modules), one by gmp (none),
+ * and a 0.99-sparse LeNet-5 pruned by crespr (convolutions, max pooling, modules).
  */
 class SparseModelTest {
 
@@ -31,12 +32,14 @@ class SparseModelTest {
 
     private static Checkpoint crespr;
     private static Checkpoint gmp;
+    private static Checkpoint lenet5;
     private static Dataset test;
 
     @BeforeAll
     static void load() throws Exception {
         crespr = resource("crespr-lenet300-099.ckpt");
         gmp = resource("gmp-lenet300-099.ckpt");
+        lenet5 = resource("crespr-lenet5-099.ckpt");
         DataSplit split = Datasets.load(Datasets.MNIST_MINI, null, crespr.provenance().seed());
         test = split.test();
     }
@@ -85,6 +88,59 @@ class SparseModelTest {
             }
             float[] part = java.util.Arrays.copyOfRange(test.features(), 0, 70 * d);
             assertMatches(java.util.Arrays.copyOfRange(expected, 0, 700), m.output(part, 70, d));
+        }
+    }
+
+    @Test
+    void everyKindMatchesDl4jOnTheLenet5Checkpoint() {
+        assertThat(lenet5.architecture()).isEqualTo("lenet-5");
+        assertThat(lenet5.modules().k()).isGreaterThan(1);
+        float[] expected = dl4j(lenet5);
+        int d = test.featureCount();
+        for (PlanKind kind : PlanKind.values()) {
+            SparseModel m = compile(lenet5, kind, 256);
+            assertThat(m.layers()).allSatisfy(l -> assertThat(l.kind()).isEqualTo(kind));
+            assertThat(m.layers().get(0).conv()).isNotNull();
+            assertThat(m.layers().get(1).conv()).isNotNull();
+            assertThat(m.tile()).isLessThan(SparseModel.TILE);
+            assertMatches(expected, m.output(test.features(), test.size(), d));
+            for (int s : new int[] {0, test.size() - 1}) {
+                float[] one = java.util.Arrays.copyOfRange(test.features(), s * d, (s + 1) * d);
+                assertMatches(java.util.Arrays.copyOfRange(expected, s * 10, (s + 1) * 10), m.output(one, 1, d));
+            }
+            float[] part = java.util.Arrays.copyOfRange(test.features(), 0, 37 * d);
+            assertMatches(java.util.Arrays.copyOfRange(expected, 0, 370), m.output(part, 37, d));
+        }
+        SparseModel auto = compile(lenet5, null, 1);
+        assertThat(auto.describe().get(0)).contains("conv 5x5 1->20 channels on 28x28, max-pool 2");
+        assertThat(auto.describe().get(1)).contains("conv 5x5 20->50 channels on 12x12, max-pool 2");
+        // Per sample: 25·20 taps over 24² positions, 500·50 over 8², then 800·500 and 500·10.
+        assertThat(auto.denseMacsPerSample()).isEqualTo(25L * 20 * 576 + 500L * 50 * 64 + 800L * 500 + 500L * 10);
+        long nnzMacs = 0;
+        int[] positions = {576, 64, 1, 1};
+        for (int l = 0; l < 4; l++) {
+            float[] w = lenet5.weights().get(l).values();
+            long nz = 0;
+            for (float f : w) {
+                nz += f != 0f ? 1 : 0;
+            }
+            nnzMacs += nz * positions[l];
+        }
+        assertThat(auto.sparseMacsPerSample()).isEqualTo(nnzMacs);
+    }
+
+    @Test
+    void aLenet5WithAllItsWeightsMatchesDl4j() {
+        // Every weight non-zero: the convolutions' taps, their order and the flattening into the dense layer all count.
+        Checkpoint init = Checkpoints.init(Architecture.parse("lenet-5"), new Networks.Io(new int[] {1, 28, 28}, 10),
+                "x", 3);
+        Checkpoint masked = Checkpoints.applyMasks(init, Map.of("0_W",
+                io.crespr.shared.model.Mask.dense("0_W", init.param("0_W").size())), init.provenance());
+        float[] expected = dl4j(masked);
+        int d = test.featureCount();
+        float[] part = java.util.Arrays.copyOfRange(test.features(), 0, 40 * d);
+        for (PlanKind kind : new PlanKind[] {PlanKind.DENSE, PlanKind.CSR}) {
+            assertMatches(java.util.Arrays.copyOfRange(expected, 0, 400), compile(masked, kind, 40).output(part, 40, d));
         }
     }
 
@@ -142,12 +198,14 @@ class SparseModelTest {
                 new ModuleMap(2, java.util.List.of(new int[784], new int[300])), crespr.provenance());
         assertThatThrownBy(() -> compile(badModules, PlanKind.BLOCK, 1)).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("module map has 2 node layers, the network 4");
-        Checkpoint lenet5 = Checkpoints.init(Architecture.parse("lenet-5"), new Networks.Io(new int[] {1, 28, 28}, 10),
-                "x", 1);
-        Checkpoint pruned5 = Checkpoints.applyMasks(lenet5, Map.of("0_W",
-                io.crespr.shared.model.Mask.dense("0_W", lenet5.param("0_W").size())), lenet5.provenance());
-        assertThatThrownBy(() -> compile(pruned5, null, 1)).isInstanceOf(InvalidInputException.class)
-                .hasMessageContaining("layer 0 of lenet-5 is a convolution (0_W [20, 1, 5, 5])");
+        SparseModel conv = compile(lenet5, PlanKind.CSR, 1);
+        assertThatThrownBy(() -> conv.output(new float[100], 1, 100)).isInstanceOf(InvalidInputException.class)
+                .hasMessage("input has width 100, the model (lenet-5) takes 784 features per sample");
+        Checkpoint badConvModules = lenet5.derive("x", lenet5.params(), lenet5.masks(),
+                new ModuleMap(2, java.util.List.of(new int[1], new int[20], new int[49], new int[500], new int[10])),
+                lenet5.provenance());
+        assertThatThrownBy(() -> compile(badConvModules, PlanKind.BLOCK, 1)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("module map gives 49 nodes in node layer 2, the network has 50");
         assertThatThrownBy(() -> PlanKind.parseOption("sparse")).isInstanceOf(InvalidInputException.class)
                 .hasMessage("unknown plan 'sparse'; known: auto, dense, csr, block");
     }

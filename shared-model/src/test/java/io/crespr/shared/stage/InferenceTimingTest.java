@@ -43,7 +43,23 @@ class InferenceTimingTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void aConvolutionalNetworkRecordsThatTheCompiledPathDoesNotSupportItYet() {
+    void aPrunedLenet5IsTimedThroughItsCompiledConvolutions() throws Exception {
+        io.crespr.shared.model.Checkpoint c;
+        try (java.io.InputStream in = getClass().getResourceAsStream("/inference/crespr-lenet5-099.ckpt")) {
+            c = io.crespr.shared.model.CheckpointCodec.read(in);
+        }
+        DataSplit data = Datasets.load(Datasets.MNIST_MINI, Path.of("unused"), c.provenance().seed());
+        Map<String, Object> inf = InferenceTiming.measure(c, data.test());
+        assertThat(inf).as(InferenceTiming.describe(inf)).containsEntry("supported", true);
+        assertThat((List<String>) inf.get("plan")).hasSize(4);
+        assertThat(((Number) inf.get("latencyMicros")).doubleValue()).isPositive();
+        assertThat(((Number) inf.get("throughputPerSecond")).doubleValue()).isPositive();
+        System.out.println("inference (lenet-5): " + InferenceTiming.describe(inf));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aRoundWithoutMasksRecordsWhyItWasNotTimed() {
         PruningPlan plan = plan(Map.of("dataset", "mnist-mini", "arch", "lenet-5", "method", "gmp",
                 "targetSparsity", 0.5, "rounds", 1, "seed", 3L));
         DataSplit data = Datasets.load(plan.dataset(), Path.of("unused"), plan.seed());
@@ -52,7 +68,7 @@ class InferenceTimingTest {
 
         Map<String, Object> inf = (Map<String, Object>) last.metrics().get(InferenceTiming.KEY);
         assertThat(inf).containsEntry("supported", false).doesNotContainKey("speedup");
-        assertThat((String) inf.get("reason")).contains("fully connected networks only", "lenet-5");
+        assertThat((String) inf.get("reason")).contains("has no masks: it is not a pruned model");
         assertThat(InferenceTiming.describe(inf)).startsWith("not measured: ");
         assertThat(last.testAccuracy()).isBetween(0.0, 1.0);
     }
