@@ -1,103 +1,107 @@
 package io.crespr.allinone;
 
+import io.crespr.inferencebench.BenchPath;
+import io.crespr.inferencebench.BenchRow;
+import io.crespr.inferencebench.BenchTable;
+import io.crespr.inferencebench.InferenceBenchRunner;
+import io.crespr.inferencebench.QuickHarness;
 import io.crespr.shared.InvalidInputException;
-import io.crespr.shared.data.Dataset;
-import io.crespr.shared.inference.CostModel;
-import io.crespr.shared.inference.PlanKind;
-import io.crespr.shared.inference.SparseModel;
-import io.crespr.shared.model.Checkpoint;
-import io.crespr.shared.model.CheckpointCodec;
-import io.crespr.shared.model.Networks;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Latency and throughput of DL4J's dense forward pass and of each compiled plan, at several batch sizes. */
+/** Latency and throughput of DL4J's dense forward pass and of each compiled plan, at several batch sizes, under JMH. */
 @Command(name = "infer-bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Time DL4J's dense forward pass, the compiled dense, CSR, block-diagonal and auto plans of a pruned "
-                + "checkpoint at several batch sizes on a dataset's test split; print a table and write it as CSV.")
+        description = "Benchmark DL4J's dense forward pass and the compiled dense, CSR, block-diagonal and auto plans of "
+                + "pruned checkpoints at several batch sizes on test images, with JMH (forked JVMs, warm-up and measurement "
+                + "iterations, one thread); print latency ± error, samples/s, the speed-up over DL4J, the FLOP limit "
+                + "(dense / surviving multiply-adds) and the share of it reached, and write them as CSV. Every compiled "
+                + "path's outputs are checked against DL4J's before anything is timed.")
 final class InferBenchCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, paramLabel = "FILE.ckpt", description = "a pruned checkpoint")
-    Path model;
+    @Option(names = "--model", required = true, split = ",", paramLabel = "FILE.ckpt",
+            description = "pruned checkpoints (repeatable, or comma-separated)")
+    List<Path> models;
 
-    @Option(names = "--dataset", defaultValue = "mnist-mini", description = "dataset whose test split feeds the runs (default mnist-mini)")
+    @Option(names = "--dataset", description = "dataset whose test split feeds the calls (default: each checkpoint's own)")
     String dataset;
 
     @Option(names = "--batches", defaultValue = "1,32,256", split = ",", description = "batch sizes (default 1,32,256)")
     List<Integer> batches;
 
-    @Option(names = "--repeats", defaultValue = "7", description = "timed repeats after the warm-up; the median counts (default 7)")
-    int repeats;
+    @Option(names = "--paths", defaultValue = "dl4j,dense,csr,block,auto", split = ",",
+            description = "what to time: dl4j, dense, csr, block, auto (default all five; block only where the "
+                    + "checkpoint has modules)")
+    List<String> paths;
+
+    @Option(names = "--forks", defaultValue = "" + InferenceBenchRunner.Settings.DEFAULT_FORKS,
+            description = "JVMs per (checkpoint, batch, path) (default ${DEFAULT-VALUE})")
+    int forks;
+
+    @Option(names = "--warmup", defaultValue = "" + InferenceBenchRunner.Settings.DEFAULT_WARMUP_ITERATIONS,
+            description = "warm-up iterations per fork (default ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Option(names = "--warmup-time", defaultValue = "" + InferenceBenchRunner.Settings.DEFAULT_WARMUP_SECONDS,
+            paramLabel = "SECONDS", description = "seconds per warm-up iteration (default ${DEFAULT-VALUE})")
+    double warmupTime;
+
+    @Option(names = "--iterations", defaultValue = "" + InferenceBenchRunner.Settings.DEFAULT_ITERATIONS,
+            description = "measurement iterations per fork (default ${DEFAULT-VALUE})")
+    int iterations;
+
+    @Option(names = "--iteration-time", defaultValue = "" + InferenceBenchRunner.Settings.DEFAULT_ITERATION_SECONDS,
+            paramLabel = "SECONDS", description = "seconds per measurement iteration (default ${DEFAULT-VALUE})")
+    double iterationTime;
 
     @Option(names = "--csv", defaultValue = "infer-bench.csv", description = "CSV file to write (default infer-bench.csv)")
     Path csv;
+
+    @Option(names = "--jmh-log", paramLabel = "FILE",
+            description = "where JMH's own output goes (default: the CSV's name with .jmh.log)")
+    Path jmhLog;
+
+    @Option(names = "--verbose", description = "print JMH's own output here instead of one line per benchmark")
+    boolean verbose;
+
+    @Option(names = "--quick", description = "no JMH: time in this JVM, 300 ms warm-up and the median of --repeats "
+            + "short runs per row (seconds instead of minutes; no error bars)")
+    boolean quick;
+
+    @Option(names = "--repeats", defaultValue = "7", description = "with --quick: timed runs, the median counts (default 7)")
+    int repeats;
 
     @Option(names = "--data-dir", description = "where fetch-data put the datasets (default: $CRESPR_DATA_DIR or ~/.crespr/data)")
     Path dataDir;
 
     @Override
     public Integer call() {
+        List<BenchPath> kinds = BenchPath.parseAll(paths);
         for (int b : batches) {
             if (b < 1) {
                 throw new InvalidInputException("--batches must be at least 1 each, got " + b);
             }
         }
-        if (repeats < 1) {
-            throw new InvalidInputException("--repeats must be at least 1, got " + repeats);
+        List<BenchRow> rows;
+        if (quick) {
+            rows = QuickHarness.run(models, batches, kinds, dataset, dataDir, repeats, System.out);
+        } else {
+            Path log = verbose ? null : jmhLog != null ? jmhLog : defaultLog(csv);
+            rows = InferenceBenchRunner.run(new InferenceBenchRunner.Settings(models, batches, kinds, dataset, dataDir,
+                    forks, warmup, warmupTime, iterations, iterationTime, log), System.out);
         }
-        Checkpoint c = CheckpointCodec.load(model);
-        Dataset test = InferCommand.testSplit(c, dataset, null, dataDir);
-        CostModel costs = CostModel.calibrate();
-        MultiLayerNetwork net = Networks.fromCheckpoint(c, null, 0);
-        System.out.printf(Locale.ROOT, "%s: %s, sparsity %.4f, modules %d; cost model %s%n", model.getFileName(),
-                c.architecture(), c.sparsity(), c.modules().k(), costs);
-        List<String> rows = new ArrayList<>();
-        rows.add("batch,path,plan,latency_us,throughput_per_s,speedup_vs_dl4j");
-        System.out.printf(Locale.ROOT, "%6s  %-15s %-46s %12s %14s %9s%n", "batch", "path", "plan per layer", "latency µs",
-                "samples/s", "speed-up");
-        for (int b : batches) {
-            InferCommand.Timing base = InferCommand.timeDl4j(net, test, b, repeats);
-            row(rows, b, "dl4j-dense", "-", base, base);
-            List<PlanKind> kinds = new ArrayList<>(List.of(PlanKind.DENSE, PlanKind.CSR));
-            if (!c.modules().isEmpty()) {
-                kinds.add(PlanKind.BLOCK);
-            }
-            kinds.add(null);
-            for (PlanKind k : kinds) {
-                SparseModel m = SparseModel.compile(c, new SparseModel.Options(k, b, costs));
-                String plan = m.layers().stream().map(l -> l.kind().label()).collect(Collectors.joining("/"));
-                row(rows, b, k == null ? "auto" : k.label(), plan, InferCommand.timeSparse(m, test, b, repeats), base);
-            }
-        }
-        try {
-            if (csv.toAbsolutePath().getParent() != null) {
-                Files.createDirectories(csv.toAbsolutePath().getParent());
-            }
-            Files.writeString(csv, String.join("\n", rows) + "\n", StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + csv + ": " + e.getMessage(), e);
-        }
+        System.out.println();
+        BenchTable.print(rows, System.out);
+        BenchTable.writeCsv(rows, csv);
         System.out.println("wrote " + csv);
         return 0;
     }
 
-    private static void row(List<String> rows, int batch, String path, String plan, InferCommand.Timing t,
-            InferCommand.Timing base) {
-        double speedup = base.nanos() / t.nanos();
-        System.out.printf(Locale.ROOT, "%6d  %-15s %-46s %12.1f %14.0f %8.1f×%n", batch, path, plan, t.micros(),
-                t.throughput(batch), speedup);
-        rows.add(String.format(Locale.ROOT, "%d,%s,%s,%.3f,%.1f,%.3f", batch, path, plan, t.micros(), t.throughput(batch),
-                speedup));
+    private static Path defaultLog(Path csv) {
+        String name = csv.getFileName().toString();
+        String base = name.endsWith(".csv") ? name.substring(0, name.length() - 4) : name;
+        return csv.resolveSibling(base + ".jmh.log");
     }
 }

@@ -1,9 +1,9 @@
 package io.crespr.allinone;
 
+import io.crespr.inferencebench.OutputCheck;
+import io.crespr.inferencebench.TestInputs;
 import io.crespr.shared.InvalidInputException;
-import io.crespr.shared.data.DataSplit;
 import io.crespr.shared.data.Dataset;
-import io.crespr.shared.data.Datasets;
 import io.crespr.shared.inference.CompiledModelCodec;
 import io.crespr.shared.inference.CostModel;
 import io.crespr.shared.inference.PlanKind;
@@ -13,7 +13,6 @@ import io.crespr.shared.model.CheckpointCodec;
 import io.crespr.shared.model.Networks;
 import io.crespr.shared.model.Predictions;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -99,7 +98,7 @@ final class InferCommand implements Callable<Integer> {
                 return 0;
             }
         }
-        Dataset test = testSplit(c, dataset, seed, dataDir);
+        Dataset test = TestInputs.testSplit(c, dataset, seed, dataDir);
 
         MultiLayerNetwork net = Networks.fromCheckpoint(c, null, 0);
         float[] ours = m.output(test.features(), test.size(), test.featureCount());
@@ -109,7 +108,7 @@ final class InferCommand implements Callable<Integer> {
         double accDl4j = Predictions.accuracy(Predictions.predict(net, test), test.labels());
         System.out.printf(Locale.ROOT, "test accuracy %.4f on %d samples (DL4J dense forward, as the evaluation computes it: %.4f%s); "
                 + "largest relative difference of the outputs %.2e%n", accOurs, test.size(), accDl4j,
-                accOurs == accDl4j ? ", equal" : ", DIFFERENT", maxRelative(theirs, ours));
+                accOurs == accDl4j ? ", equal" : ", DIFFERENT", OutputCheck.maxRelative(theirs, ours));
 
         Timing dl4j = timeDl4j(net, test, batch, repeats);
         Timing fast = timeSparse(m, test, batch, repeats);
@@ -140,7 +139,7 @@ final class InferCommand implements Callable<Integer> {
                 m.inputWidth(), m.sourceSha256());
         System.out.println("plan (as compiled, for batch " + m.batch() + "):");
         m.describe().forEach(l -> System.out.println("  " + l));
-        Dataset test = testSplit(seed != null ? seed : m.seed(), dataset, dataDir);
+        Dataset test = TestInputs.testSplit(seed != null ? seed : m.seed(), dataset, dataDir);
         double acc = Predictions.accuracy(m.predict(test), test.labels());
         System.out.printf(Locale.ROOT, "test accuracy %.4f on %d samples%n", acc, test.size());
         Timing fast = timeSparse(m, test, batch, repeats);
@@ -157,26 +156,6 @@ final class InferCommand implements Callable<Integer> {
         }
     }
 
-    static Dataset testSplit(Checkpoint c, String dataset, Long seed, Path dataDir) {
-        return testSplit(seed != null ? seed : c.provenance().seed(), dataset, dataDir);
-    }
-
-    static Dataset testSplit(long s, String dataset, Path dataDir) {
-        DataSplit data = Datasets.load(dataset, dataDir != null ? dataDir : Datasets.defaultDataDir(), s);
-        return data.test();
-    }
-
-    static double maxRelative(float[] expected, float[] actual) {
-        double worst = 0;
-        for (int i = 0; i < expected.length; i++) {
-            double scale = Math.max(Math.abs(expected[i]), Math.abs(actual[i]));
-            if (scale > 1e-30) {
-                worst = Math.max(worst, Math.abs(expected[i] - actual[i]) / scale);
-            }
-        }
-        return worst;
-    }
-
     /** Median nanoseconds per forward call of one batch. */
     record Timing(double nanos) {
         double micros() {
@@ -188,32 +167,15 @@ final class InferCommand implements Callable<Integer> {
         }
     }
 
-    /** Batches of {@code batch} consecutive test samples, wrapping around; at most 64 of them. */
-    static List<float[]> batches(Dataset test, int batch) {
-        int d = test.featureCount();
-        int n = Math.max(1, Math.min(64, test.size() / batch));
-        List<float[]> out = new ArrayList<>();
-        int next = 0;
-        for (int k = 0; k < n; k++) {
-            float[] x = new float[batch * d];
-            for (int b = 0; b < batch; b++) {
-                System.arraycopy(test.features(), next * d, x, b * d, d);
-                next = (next + 1) % test.size();
-            }
-            out.add(x);
-        }
-        return out;
-    }
-
     static Timing timeDl4j(MultiLayerNetwork net, Dataset test, int batch, int repeats) {
         int d = test.featureCount();
-        List<INDArray> xs = batches(test, batch).stream().map(x -> Nd4j.create(x, new long[] {batch, d}, 'c')).toList();
+        List<INDArray> xs = TestInputs.batches(test, batch).stream().map(x -> Nd4j.create(x, new long[] {batch, d}, 'c')).toList();
         return time(xs, x -> net.output(x, false), repeats);
     }
 
     static Timing timeSparse(SparseModel m, Dataset test, int batch, int repeats) {
         int d = test.featureCount();
-        return time(batches(test, batch), x -> m.output(x, batch, d), repeats);
+        return time(TestInputs.batches(test, batch), x -> m.output(x, batch, d), repeats);
     }
 
     /** Warm-up of at least 300 ms, then {@code repeats} timed runs of at least 50 ms each; the median per call. */

@@ -2,6 +2,7 @@ package io.crespr.allinone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.crespr.shared.inference.CompiledModelCodec;
 import io.crespr.shared.model.Architecture;
 import io.crespr.shared.model.Checkpoint;
 import io.crespr.shared.model.CheckpointCodec;
@@ -70,16 +71,52 @@ class InferCommandTest {
     }
 
     @Test
-    void inferBenchWritesItsTable() throws Exception {
+    void inferBenchQuickWritesItsTable() throws Exception {
         Path csv = dir.resolve("bench/infer.csv");
-        Cli.Result r = run("infer-bench", "--model", model.toString(), "--batches", "1,3", "--repeats", "1",
+        Cli.Result r = run("infer-bench", "--quick", "--model", model.toString(), "--batches", "1,3", "--repeats", "1",
                 "--csv", csv.toString());
         assertThat(r.code()).as(r.err()).isZero();
         List<String> lines = Files.readAllLines(csv);
-        assertThat(lines.get(0)).isEqualTo("batch,path,plan,latency_us,throughput_per_s,speedup_vs_dl4j");
+        assertThat(lines.get(0)).isEqualTo("model,arch,sparsity,modules,dataset,batch,path,plan,latency_us,"
+                + "latency_error_us,samples_per_s,speedup_vs_dl4j,dense_macs_per_sample,sparse_macs_per_sample,flop_limit,"
+                + "share_of_limit");
         // dl4j, dense, csr, auto per batch size; no block-diagonal without modules
         assertThat(lines).hasSize(1 + 2 * 4);
-        assertThat(lines).anyMatch(l -> l.startsWith("3,csr,csr/csr/csr,"));
+        assertThat(lines).anyMatch(l -> l.contains(",3,csr,csr/csr/csr,"));
+        assertThat(r.out()).contains("latency µs ± error").contains("FLOP lim");
+    }
+
+    @Test
+    void inferBenchRunsJmhThroughTheCommandLine() throws Exception {
+        Path csv = dir.resolve("jmh/infer.csv");
+        Cli.Result r = run("infer-bench", "--model", model.toString(), "--batches", "2", "--paths", "dl4j,csr",
+                "--forks", "1", "--warmup", "0", "--iterations", "3", "--iteration-time", "0.05", "--csv", csv.toString());
+        assertThat(r.code()).as(r.err() + r.out()).isZero();
+        assertThat(r.out()).contains("JMH: 2 benchmarks × 1 forks").contains("[2/2 ");
+        List<String> lines = Files.readAllLines(csv);
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(1)).contains(",2,dl4j,-,");
+        assertThat(lines.get(2)).contains(",2,csr,csr/csr/csr,");
+        assertThat(Files.readString(dir.resolve("jmh/infer.jmh.log"))).contains("# Fork: 1 of 1");
+    }
+
+    @Test
+    void inferBenchRefusesBadInputByName() {
+        Cli.Result missing = run("infer-bench", "--model", dir.resolve("none.ckpt").toString());
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).startsWith("error: --model " + dir.resolve("none.ckpt") + ": no such file");
+        Cli.Result path = run("infer-bench", "--model", model.toString(), "--paths", "dl4j,sparse");
+        assertThat(path.code()).isEqualTo(2);
+        assertThat(path.err()).startsWith("error: unknown path 'sparse'; known: dl4j, dense, csr, block, auto");
+        Cli.Result batch = run("infer-bench", "--model", model.toString(), "--batches", "1,0");
+        assertThat(batch.code()).isEqualTo(2);
+        assertThat(batch.err()).startsWith("error: --batches must be at least 1 each, got 0");
+        Path dense = dir.resolve("dense.ckpt");
+        CheckpointCodec.save(Checkpoints.init(Architecture.parse("lenet-300-100"), new Networks.Io(new int[] {784}, 10),
+                "mnist-mini", 1), dense);
+        Cli.Result unpruned = run("infer-bench", "--quick", "--model", model + "," + dense);
+        assertThat(unpruned.code()).isEqualTo(2);
+        assertThat(unpruned.err()).startsWith("error: --model " + dense + ": the checkpoint has no masks");
     }
 
     @Test
@@ -95,7 +132,8 @@ class InferCommandTest {
                 "--repeats", "1");
         Cli.Result r = run("infer", "--model", out.toString(), "--dataset", "mnist-mini", "--repeats", "1");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("compiled model (format 1").contains("plan (as compiled, for batch 1):")
+        assertThat(r.out()).contains("compiled model (format " + CompiledModelCodec.FORMAT_VERSION + ",")
+                .contains("plan (as compiled, for batch 1):")
                 .contains("layer 0 784x300").contains("csr").doesNotContain("DL4J");
         String acc = fresh.out().replaceAll("(?s).*test accuracy (\\d\\.\\d{4}).*", "$1");
         assertThat(r.out()).contains("test accuracy " + acc + " on 500 samples");
