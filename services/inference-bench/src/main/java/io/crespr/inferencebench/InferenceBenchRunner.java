@@ -148,7 +148,11 @@ public final class InferenceBenchRunner {
                     t.skipped().isEmpty() ? "" : "; skipped: " + t.skipped().entrySet().stream()
                             .map(e -> e.getKey().label() + " (" + e.getValue() + ")").reduce((a, b) -> a + ", " + b).orElse(""));
         }
+        targets.removeIf(t -> t.paths().isEmpty());
         int total = targets.stream().mapToInt(t -> t.paths().size() * s.batches().size()).sum();
+        if (total == 0) {
+            throw new InvalidInputException("nothing to benchmark: no path asked for applies to any checkpoint given");
+        }
         double estimate = total * s.forks() * (s.secondsPerFork() + FORK_OVERHEAD_SECONDS);
         int threads = threads();
         out.printf(Locale.ROOT, "JMH: %d benchmarks × %d forks, warm-up %d × %s s, measurement %d × %s s, 1 thread, "

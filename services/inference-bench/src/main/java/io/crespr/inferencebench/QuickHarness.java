@@ -49,6 +49,10 @@ public final class QuickHarness {
                 }
             }
         }
+        if (rows.isEmpty()) {
+            throw new io.crespr.shared.InvalidInputException("nothing to benchmark: no path asked for applies to any "
+                    + "checkpoint given");
+        }
         return rows;
     }
 

@@ -58,6 +58,10 @@ class BadInputTest {
         assertThat(t.denseMacs()).isEqualTo(SmallModels.allWeights(t.checkpoint()));
         assertThat(t.sparseMacs()).isEqualTo(SmallModels.nonZeroWeights(t.checkpoint()));
         assertThat(t.dataset()).isEqualTo("mnist-mini");
+        assertThatThrownBy(() -> InferenceBenchRunner.run(new InferenceBenchRunner.Settings(List.of(p), List.of(1),
+                List.of(BenchPath.BLOCK), null, null, 1, 1, 0.1, 1, 0.1, null), System.out))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessage("nothing to benchmark: no path asked for applies to any checkpoint given");
     }
 
     @Test
