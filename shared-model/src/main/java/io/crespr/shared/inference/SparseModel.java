@@ -372,16 +372,19 @@ public final class SparseModel {
         return sb.toString();
     }
 
-    /** Time a trial of a layer may take before the best of its runs counts. */
-    private static final long TRIAL_WARM_NANOS = 15_000_000L;
-    private static final long TRIAL_RUN_NANOS = 2_000_000L;
-    private static final int TRIAL_RUNS = 5;
+    /** A trial of a layer runs in windows of this long until its best window stops improving. */
+    private static final long TRIAL_WINDOW_NANOS = 2_000_000L;
+    /** At most this long per trial (JIT compilation included). */
+    private static final long TRIAL_MAX_NANOS = 250_000_000L;
+    /** Windows in a row without a gain of more than 3 % that end a trial. */
+    private static final int TRIAL_SETTLED = 4;
 
     /**
      * Nanoseconds per sample of one layer on a tile of {@code tb} samples of made-up activations:
-     * a warm-up, then the best of {@link #TRIAL_RUNS} runs.
+     * windows of calls until the best window has not improved by more than 3 % for
+     * {@link #TRIAL_SETTLED} windows in a row (the JIT has compiled the loops), the best counting.
      */
-    private static double timeLayer(Layer l, int tb) {
+    static double timeLayer(Layer l, int tb) {
         int run = l.conv() == null ? tb : l.conv().positions() * tb;
         float[] a = new float[Math.max(l.inputWidth(), l.outputWidth()) * tb];
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(13);
@@ -393,23 +396,21 @@ public final class SparseModel {
         boolean[] rows = col != null && l.kernel() instanceof Kernels.Block b ? b.rowsRead(l.in()) : null;
         float[] probs = new float[l.out() * tb];
         // A pooled convolution pools into its input buffer; the values change, the work does not.
-        long start = System.nanoTime();
-        int calls = 0;
-        while (calls < 3 || System.nanoTime() - start < TRIAL_WARM_NANOS) {
-            runLayer(l, a, y, col, rows, tb, probs, 0);
-            calls++;
-        }
-        long elapsed = System.nanoTime() - start;
-        int reps = (int) Math.max(1, Math.min(calls, TRIAL_RUN_NANOS * calls / Math.max(1, elapsed)));
-        long bestNanos = Long.MAX_VALUE;
-        for (int r = 0; r < TRIAL_RUNS; r++) {
+        long begin = System.nanoTime();
+        double best = Double.MAX_VALUE;
+        int settled = 0;
+        int reps = 1;
+        while (settled < TRIAL_SETTLED && System.nanoTime() - begin < TRIAL_MAX_NANOS) {
             long t0 = System.nanoTime();
             for (int i = 0; i < reps; i++) {
                 runLayer(l, a, y, col, rows, tb, probs, 0);
             }
-            bestNanos = Math.min(bestNanos, System.nanoTime() - t0);
+            double perCall = (double) (System.nanoTime() - t0) / reps;
+            settled = perCall < best * 0.97 ? 0 : settled + 1;
+            best = Math.min(best, perCall);
+            reps = (int) Math.max(1, Math.min(1_000_000, TRIAL_WINDOW_NANOS / Math.max(1.0, best)));
         }
-        return (double) bestNanos / reps / tb;
+        return best / tb;
     }
 
     /**
