@@ -129,7 +129,7 @@ public final class SparseModel {
         this.seed = seed;
         this.batch = batch;
         this.inputWidth = layers.get(0).inputWidth();
-        this.tile = tileFor(layers);
+        this.tile = tileFor(layers.stream().map(Layer::conv).toList());
         int m = 0;
         this.colRows = new boolean[layers.size()][];
         for (int i = 0; i < layers.size(); i++) {
@@ -146,11 +146,11 @@ public final class SparseModel {
     }
 
     /** {@link #TILE}, or fewer samples when a convolution's im2col matrix would exceed {@link #MAX_TILE_VALUES}. */
-    static int tileFor(List<Layer> layers) {
+    static int tileFor(List<Kernels.Conv> convolutions) {
         int t = TILE;
-        for (Layer l : layers) {
-            if (l.conv() != null) {
-                t = Math.min(t, Math.max(1, MAX_TILE_VALUES / (l.in() * l.conv().positions())));
+        for (Kernels.Conv g : convolutions) {
+            if (g != null) {
+                t = Math.min(t, Math.max(1, MAX_TILE_VALUES / (g.taps() * g.positions())));
             }
         }
         return t;
@@ -202,10 +202,7 @@ public final class SparseModel {
                     + "; use --plan auto, dense or csr");
         }
         List<Layer> layers = new ArrayList<>();
-        for (int l = 0; l < n; l++) {
-            layers.add(null);
-        }
-        int tb = Math.min(options.batch(), tileFor(geometryLayers(weights, geometry)));
+        int tb = Math.min(options.batch(), tileFor(geometry));
         CostModel cost = options.costs();
         int width = -1;
         for (int l = 0; l < n; l++) {
@@ -300,7 +297,7 @@ public final class SparseModel {
                 reason = "cheapest at batch " + options.batch() + ": " + estimates + notOffered;
             }
             Layer layer = new Layer(idx, in, out, nnz, kind, est, reason, act, bias, kernels.get(kind), g);
-            layers.set(l, layer);
+            layers.add(layer);
             width = layer.outputWidth();
         }
         return new SparseModel(arch.spec(), layers, io.crespr.shared.model.CheckpointCodec.contentHash(c),
@@ -347,18 +344,6 @@ public final class SparseModel {
         g.add(null);
         g.add(null);
         return g;
-    }
-
-    /** Placeholder layers carrying only what {@link #tileFor} reads. */
-    private static List<Layer> geometryLayers(List<ParamTensor> weights, List<Kernels.Conv> geometry) {
-        List<Layer> l = new ArrayList<>();
-        for (int i = 0; i < weights.size(); i++) {
-            Kernels.Conv g = geometry.get(i);
-            if (g != null) {
-                l.add(new Layer(i, g.taps(), 1, 0, PlanKind.DENSE, Map.of(), "", Activation.IDENTITY, new float[0], null, g));
-            }
-        }
-        return l;
     }
 
     private static String describe(ParamTensor p) {
