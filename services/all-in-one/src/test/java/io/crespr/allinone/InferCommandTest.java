@@ -95,7 +95,7 @@ class InferCommandTest {
                 "--repeats", "1");
         Cli.Result r = run("infer", "--model", out.toString(), "--dataset", "mnist-mini", "--repeats", "1");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("compiled model (format 1").contains("plan (as compiled, for batch 1):")
+        assertThat(r.out()).contains("compiled model (format 2").contains("plan (as compiled, for batch 1):")
                 .contains("layer 0 784x300").contains("csr").doesNotContain("DL4J");
         String acc = fresh.out().replaceAll("(?s).*test accuracy (\\d\\.\\d{4}).*", "$1");
         assertThat(r.out()).contains("test accuracy " + acc + " on 500 samples");
