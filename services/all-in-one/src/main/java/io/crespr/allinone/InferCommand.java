@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 
 /** Runs a pruned checkpoint through a compiled sparse plan and times it against DL4J's dense forward pass. */
 @Command(name = "infer", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Compile a pruned fully connected checkpoint into a fast sparse plan, print the plan per layer, "
+        description = "Compile a pruned checkpoint (lenet-300-100, mlp:*, lenet-5) into a fast sparse plan, print the plan per layer, "
                 + "its test accuracy next to DL4J's, and its latency and throughput next to DL4J's dense forward pass. "
                 + "--compile OUT.cspm saves the plan as a compiled model file; --model OUT.cspm runs it without the "
                 + "checkpoint and without re-calibrating.")

@@ -2,7 +2,6 @@ package io.crespr.allinone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.crespr.shared.inference.CompiledModelCodec;
 import io.crespr.shared.model.Architecture;
 import io.crespr.shared.model.Checkpoint;
 import io.crespr.shared.model.CheckpointCodec;
@@ -132,8 +131,7 @@ class InferCommandTest {
                 "--repeats", "1");
         Cli.Result r = run("infer", "--model", out.toString(), "--dataset", "mnist-mini", "--repeats", "1");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("compiled model (format " + CompiledModelCodec.FORMAT_VERSION + ",")
-                .contains("plan (as compiled, for batch 1):")
+        assertThat(r.out()).contains("compiled model (format 2").contains("plan (as compiled, for batch 1):")
                 .contains("layer 0 784x300").contains("csr").doesNotContain("DL4J");
         String acc = fresh.out().replaceAll("(?s).*test accuracy (\\d\\.\\d{4}).*", "$1");
         assertThat(r.out()).contains("test accuracy " + acc + " on 500 samples");

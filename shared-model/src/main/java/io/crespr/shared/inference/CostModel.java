@@ -44,7 +44,7 @@ public record CostModel(double densePerWeight, double densePerWeightSample, doub
     /**
      * Times a 256×256 dense layer, a 5 %-dense 1024×256 CSR layer and four 64×64 blocks at one
      * sample and at a full tile, and an im2col copy; {@link #CALIBRATIONS} times, each figure the
-     * median. About half a second.
+     * median; before that, the convolution loops run until compiled. Under a second.
      */
     public static CostModel calibrate() {
         SplittableRandom rnd = new SplittableRandom(7);
@@ -67,6 +67,7 @@ public record CostModel(double densePerWeight, double densePerWeightSample, doub
         }
         Kernels.Kernel block = SparseModel.block(in, out, w, 4, mod, mod);
         int tile = SparseModel.TILE;
+        warmConvolutions();
         double[][] runs = new double[CALIBRATIONS][];
         for (int c = 0; c < CALIBRATIONS; c++) {
             double[] d = fit(dense, in, out, tile);
@@ -84,6 +85,34 @@ public record CostModel(double densePerWeight, double densePerWeightSample, doub
             m[j] = v[CALIBRATIONS / 2];
         }
         return new CostModel(m[0], m[1], m[2], m[3], m[4], m[5], m[6], "calibrated, median of " + CALIBRATIONS);
+    }
+
+    /**
+     * Runs the convolution loops (direct sparse, wide and by row; im2col; pooling) until the JIT
+     * has compiled them, so a plan's measured trials compare compiled code, not the interpreter.
+     */
+    private static void warmConvolutions() {
+        SplittableRandom rnd = new SplittableRandom(3);
+        Kernels.Conv g = new Kernels.Conv(4, 12, 12, 5, 2);
+        int out = 8;
+        float[] w = new float[g.taps() * out];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = rnd.nextDouble() < 0.3 ? (float) rnd.nextDouble(-1, 1) : 0f;
+        }
+        Kernels.Csr k = Kernels.Csr.of(g.taps(), out, w, (a, b) -> true);
+        for (int tb : new int[] {1, 16}) {
+            float[] x = new float[g.inputWidth() * tb];
+            Arrays.fill(x, 0.5f);
+            float[] y = new float[out * g.positions() * tb];
+            float[] col = new float[g.taps() * g.positions() * tb];
+            float[] pooled = new float[out * g.pooledHeight() * g.pooledWidth() * tb];
+            long end = System.nanoTime() + 60_000_000L;
+            while (System.nanoTime() < end) {
+                g.convolve(k, x, y, tb);
+                g.im2col(x, col, tb, null);
+                g.maxPool(y, pooled, out, tb);
+            }
+        }
     }
 
     /** {perWeight, perWeightSample} from the time per weight at one and at {@code tb} samples. */

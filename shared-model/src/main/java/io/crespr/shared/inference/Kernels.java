@@ -11,6 +11,9 @@ final class Kernels {
     private Kernels() {
     }
 
+    /** The inner loops: vectorised where the JVM allows it. */
+    static final Ops OPS = Ops.BEST;
+
     interface Kernel {
         void multiplyAdd(float[] x, float[] y, int tb);
 
@@ -85,28 +88,65 @@ final class Kernels {
         }
 
         /**
+         * Whether {@link #convolve} runs "wide" at this tile: when an output row of the tile
+         * ({@code outWidth · tb} values) is shorter than this, every tap instead sweeps the whole
+         * output plane computed at the input's width (the {@code kernel - 1} extra columns of each
+         * row are dropped afterwards), one long vector run per tap instead of one short run per row.
+         */
+        static final int WIDE_BELOW = 64;
+
+        boolean wide(int tb) {
+            return outWidth() * tb < WIDE_BELOW;
+        }
+
+        /** Runs of {@link #convolve} per surviving tap at this tile. */
+        int runsPerTap(int tb) {
+            return wide(tb) ? 1 : outHeight();
+        }
+
+        /** Values in each run of {@link #convolve} at this tile. */
+        int runLength(int tb) {
+            return wide(tb) ? (outHeight() * width - (kernel - 1)) * tb : outWidth() * tb;
+        }
+
+        /**
          * Direct sparse convolution: every surviving tap of every output channel adds its input run
-         * (a row of the output, all samples) scaled by its weight, with no im2col copy.
+         * (a row of the output, all samples; or the whole plane when {@link #wide}) scaled by its
+         * weight, with no im2col copy.
          */
         void convolve(Csr k, float[] x, float[] y, int tb) {
             int ow = outWidth();
             int oh = outHeight();
             int run = ow * tb;
             int kk = kernel * kernel;
+            boolean wide = wide(tb);
+            int len = runLength(tb);
+            float[] plane = wide ? new float[len] : null;
             for (int o = 0; o < k.out; o++) {
                 int yo = o * oh * run;
+                if (wide && k.rowPtr[o] == k.rowPtr[o + 1]) {
+                    continue;
+                }
+                if (wide) {
+                    java.util.Arrays.fill(plane, 0f);
+                }
                 for (int e = k.rowPtr[o], end = k.rowPtr[o + 1]; e < end; e++) {
                     float w = k.vals[e];
                     int r = k.cols[e];
                     int c = r / kk;
                     int ky = (r % kk) / kernel;
                     int kx = r % kernel;
+                    if (wide) {
+                        OPS.axpy(w, x, ((c * height + ky) * width + kx) * tb, plane, 0, len);
+                        continue;
+                    }
                     for (int oy = 0; oy < oh; oy++) {
-                        int xi = ((c * height + oy + ky) * width + kx) * tb;
-                        int yi = yo + oy * run;
-                        for (int j = 0; j < run; j++) {
-                            y[yi + j] += w * x[xi + j];
-                        }
+                        OPS.axpy(w, x, ((c * height + oy + ky) * width + kx) * tb, y, yo + oy * run, run);
+                    }
+                }
+                if (wide) {
+                    for (int oy = 0; oy < oh; oy++) {
+                        OPS.axpy(1f, plane, oy * width * tb, y, yo + oy * run, run);
                     }
                 }
             }
@@ -118,21 +158,49 @@ final class Kernels {
             int ow = outWidth();
             int ph = pooledHeight();
             int pw = pooledWidth();
+            if (pool == 2 && tb == 1) {
+                for (int c = 0; c < outChannels; c++) {
+                    for (int py = 0; py < ph; py++) {
+                        int top = (c * oh + 2 * py) * ow;
+                        int below = top + ow;
+                        int dst = (c * ph + py) * pw;
+                        for (int px = 0; px < pw; px++) {
+                            int x = 2 * px;
+                            out[dst + px] = Math.max(Math.max(y[top + x], y[top + x + 1]),
+                                    Math.max(y[below + x], y[below + x + 1]));
+                        }
+                    }
+                }
+                return;
+            }
             for (int c = 0; c < outChannels; c++) {
                 for (int py = 0; py < ph; py++) {
                     for (int px = 0; px < pw; px++) {
                         int dst = ((c * ph + py) * pw + px) * tb;
                         int first = ((c * oh + py * pool) * ow + px * pool) * tb;
-                        System.arraycopy(y, first, out, dst, tb);
-                        for (int dy = 0; dy < pool; dy++) {
-                            for (int dx = 0; dx < pool; dx++) {
-                                int src = ((c * oh + py * pool + dy) * ow + px * pool + dx) * tb;
-                                for (int b = 0; b < tb; b++) {
-                                    if (y[src + b] > out[dst + b]) {
-                                        out[dst + b] = y[src + b];
+                        if (pool == 2) {
+                            // LeNet-5's case, four contiguous runs of the tile's samples.
+                            int right = first + tb;
+                            int below = first + ow * tb;
+                            int diagonal = below + tb;
+                            for (int b = 0; b < tb; b++) {
+                                out[dst + b] = Math.max(Math.max(y[first + b], y[right + b]),
+                                        Math.max(y[below + b], y[diagonal + b]));
+                            }
+                            continue;
+                        }
+                        for (int b = 0; b < tb; b++) {
+                            float m = y[first + b];
+                            for (int dy = 0; dy < pool; dy++) {
+                                int row = first + dy * ow * tb + b;
+                                for (int dx = 0; dx < pool; dx++) {
+                                    float v = y[row + dx * tb];
+                                    if (v > m) {
+                                        m = v;
                                     }
                                 }
                             }
+                            out[dst + b] = m;
                         }
                     }
                 }
@@ -176,12 +244,7 @@ final class Kernels {
         public void multiplyAdd(float[] x, float[] y, int tb) {
             if (tb == 1) {
                 for (int o = 0; o < out; o++) {
-                    float acc = 0f;
-                    int base = o * in;
-                    for (int i = 0; i < in; i++) {
-                        acc += wt[base + i] * x[i];
-                    }
-                    y[o] += acc;
+                    y[o] += OPS.dot(wt, o * in, x, 0, in);
                 }
                 return;
             }
@@ -195,14 +258,9 @@ final class Kernels {
                 return;
             }
             for (int o = 0; o < out; o++) {
-                int yo = o * tb;
                 int base = o * in;
                 for (int i = 0; i < in; i++) {
-                    float w = wt[base + i];
-                    int xi = i * tb;
-                    for (int b = 0; b < tb; b++) {
-                        y[yo + b] += w * x[xi + b];
-                    }
+                    OPS.axpy(wt[base + i], x, i * tb, y, o * tb, tb);
                 }
             }
         }
@@ -276,11 +334,7 @@ final class Kernels {
             for (int o = 0; o < out; o++) {
                 int yo = o * tb;
                 for (int k = rowPtr[o], end = rowPtr[o + 1]; k < end; k++) {
-                    float w = vals[k];
-                    int xi = cols[k] * tb;
-                    for (int b = 0; b < tb; b++) {
-                        y[yo + b] += w * x[xi + b];
-                    }
+                    OPS.axpy(vals[k], x, cols[k] * tb, y, yo, tb);
                 }
             }
         }
@@ -336,11 +390,7 @@ final class Kernels {
                     int yo = c[j] * tb;
                     int base = j * nr;
                     for (int k = 0; k < nr; k++) {
-                        float wv = w[base + k];
-                        int xi = r[k] * tb;
-                        for (int b = 0; b < tb; b++) {
-                            y[yo + b] += wv * x[xi + b];
-                        }
+                        OPS.axpy(w[base + k], x, r[k] * tb, y, yo, tb);
                     }
                 }
             }

@@ -37,17 +37,28 @@ public final class SparseModel {
     /**
      * How to compile.
      *
-     * @param force  the kind every layer must use; {@code null} lets the cost model choose
-     * @param batch  the batch size the plan is chosen for (the estimates use {@code min(batch, TILE)})
-     * @param costs  per-weight costs; {@link CostModel#calibrate()} measures them on this machine
+     * @param force   the kind every layer must use; {@code null} lets the plan choose
+     * @param batch   the batch size the plan is chosen for (at a tile of {@code min(batch, tile)})
+     * @param costs   per-weight costs; {@link CostModel#calibrate()} measures them on this machine
+     * @param measure when choosing, also time every kind the cost model does not rule out (estimate
+     *                within {@link #MEASURE_WITHIN} of the best) on the layer itself, and take the fastest;
+     *                false: the cheapest estimate wins (deterministic, for tests)
      */
-    public record Options(PlanKind force, int batch, CostModel costs) {
+    public record Options(PlanKind force, int batch, CostModel costs, boolean measure) {
         public Options {
             if (batch < 1) {
                 throw new InvalidInputException("batch must be at least 1, got " + batch);
             }
         }
+
+        /** Measuring when choosing. */
+        public Options(PlanKind force, int batch, CostModel costs) {
+            this(force, batch, costs, true);
+        }
     }
+
+    /** Kinds whose estimate is more than this many times the best one's are not timed. */
+    public static final double MEASURE_WITHIN = 8.0;
 
     /**
      * One compiled layer with weights.
@@ -118,7 +129,7 @@ public final class SparseModel {
         this.seed = seed;
         this.batch = batch;
         this.inputWidth = layers.get(0).inputWidth();
-        this.tile = tileFor(layers);
+        this.tile = tileFor(layers.stream().map(Layer::conv).toList());
         int m = 0;
         this.colRows = new boolean[layers.size()][];
         for (int i = 0; i < layers.size(); i++) {
@@ -135,11 +146,11 @@ public final class SparseModel {
     }
 
     /** {@link #TILE}, or fewer samples when a convolution's im2col matrix would exceed {@link #MAX_TILE_VALUES}. */
-    static int tileFor(List<Layer> layers) {
+    static int tileFor(List<Kernels.Conv> convolutions) {
         int t = TILE;
-        for (Layer l : layers) {
-            if (l.conv() != null) {
-                t = Math.min(t, Math.max(1, MAX_TILE_VALUES / (l.in() * l.conv().positions())));
+        for (Kernels.Conv g : convolutions) {
+            if (g != null) {
+                t = Math.min(t, Math.max(1, MAX_TILE_VALUES / (g.taps() * g.positions())));
             }
         }
         return t;
@@ -191,10 +202,7 @@ public final class SparseModel {
                     + "; use --plan auto, dense or csr");
         }
         List<Layer> layers = new ArrayList<>();
-        for (int l = 0; l < n; l++) {
-            layers.add(null);
-        }
-        int tb = Math.min(options.batch(), tileFor(geometryLayers(weights, geometry)));
+        int tb = Math.min(options.batch(), tileFor(geometry));
         CostModel cost = options.costs();
         int width = -1;
         for (int l = 0; l < n; l++) {
@@ -244,7 +252,7 @@ public final class SparseModel {
             Kernels.Csr csr = Kernels.Csr.of(in, out, v, (i, o) -> true);
             kernels.put(PlanKind.CSR, csr);
             est.put(PlanKind.CSR, (g == null ? cost.csr(csr.storedWeights(), tb)
-                    : cost.csr(csr.storedWeights() * g.outHeight(), g.outWidth() * tb)) / tb);
+                    : cost.csr(csr.storedWeights() * g.runsPerTap(tb), g.runLength(tb))) / tb);
             if (moduleProblem == null) {
                 int[] inMod = new int[in];
                 int[] nodeMod = modules.assignments().get(l);
@@ -266,18 +274,30 @@ public final class SparseModel {
             }
             PlanKind kind;
             String reason;
-            String estimates = estimates(est);
+            String estimates = estimates(est, "");
+            String notOffered = moduleProblem != null ? "; block-diagonal not offered: " + moduleProblem : "";
+            Activation act = l == n - 1 ? Activation.SOFTMAX : g != null ? Activation.IDENTITY : Activation.RELU;
+            double best = est.values().stream().mapToDouble(Double::doubleValue).min().orElseThrow();
             if (options.force() != null) {
                 kind = options.force();
                 reason = "forced; estimates " + estimates;
+            } else if (options.measure() && est.values().stream().filter(e -> e <= best * MEASURE_WITHIN).count() > 1) {
+                Map<PlanKind, Double> timed = new EnumMap<>(PlanKind.class);
+                for (Map.Entry<PlanKind, Double> e : est.entrySet()) {
+                    if (e.getValue() <= best * MEASURE_WITHIN) {
+                        Layer trial = new Layer(idx, in, out, nnz, e.getKey(), est, "", act, bias, kernels.get(e.getKey()), g);
+                        timed.put(e.getKey(), timeLayer(trial, tb));
+                    }
+                }
+                kind = timed.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
+                reason = "fastest measured at batch " + options.batch() + ": " + estimates(timed, " measured")
+                        + "; estimates " + estimates + notOffered;
             } else {
                 kind = est.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
-                reason = "cheapest at batch " + options.batch() + ": " + estimates
-                        + (moduleProblem != null ? "; block-diagonal not offered: " + moduleProblem : "");
+                reason = "cheapest at batch " + options.batch() + ": " + estimates + notOffered;
             }
-            Activation act = l == n - 1 ? Activation.SOFTMAX : g != null ? Activation.IDENTITY : Activation.RELU;
             Layer layer = new Layer(idx, in, out, nnz, kind, est, reason, act, bias, kernels.get(kind), g);
-            layers.set(l, layer);
+            layers.add(layer);
             width = layer.outputWidth();
         }
         return new SparseModel(arch.spec(), layers, io.crespr.shared.model.CheckpointCodec.contentHash(c),
@@ -326,27 +346,56 @@ public final class SparseModel {
         return g;
     }
 
-    /** Placeholder layers carrying only what {@link #tileFor} reads. */
-    private static List<Layer> geometryLayers(List<ParamTensor> weights, List<Kernels.Conv> geometry) {
-        List<Layer> l = new ArrayList<>();
-        for (int i = 0; i < weights.size(); i++) {
-            Kernels.Conv g = geometry.get(i);
-            if (g != null) {
-                l.add(new Layer(i, g.taps(), 1, 0, PlanKind.DENSE, Map.of(), "", Activation.IDENTITY, new float[0], null, g));
-            }
-        }
-        return l;
-    }
-
     private static String describe(ParamTensor p) {
         return p.name() + " " + java.util.Arrays.toString(p.shape());
     }
 
-    private static String estimates(Map<PlanKind, Double> est) {
+    private static String estimates(Map<PlanKind, Double> est, String what) {
         StringBuilder sb = new StringBuilder();
         est.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k.label()).append(' ')
-                .append(String.format(Locale.ROOT, "%.1f", v)).append(" ns/sample"));
+                .append(String.format(Locale.ROOT, "%.1f", v)).append(" ns/sample").append(what));
         return sb.toString();
+    }
+
+    /** A trial of a layer runs in windows of this long until its best window stops improving. */
+    private static final long TRIAL_WINDOW_NANOS = 2_000_000L;
+    /** At most this long per trial (JIT compilation included). */
+    private static final long TRIAL_MAX_NANOS = 250_000_000L;
+    /** Windows in a row without a gain of more than 3 % that end a trial. */
+    private static final int TRIAL_SETTLED = 4;
+
+    /**
+     * Nanoseconds per sample of one layer on a tile of {@code tb} samples of made-up activations:
+     * windows of calls until the best window has not improved by more than 3 % for
+     * {@link #TRIAL_SETTLED} windows in a row (the JIT has compiled the loops), the best counting.
+     */
+    static double timeLayer(Layer l, int tb) {
+        int run = l.conv() == null ? tb : l.conv().positions() * tb;
+        float[] a = new float[Math.max(l.inputWidth(), l.outputWidth()) * tb];
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(13);
+        for (int i = 0; i < l.inputWidth() * tb; i++) {
+            a[i] = (float) rnd.nextDouble();
+        }
+        float[] y = new float[Math.max(l.out() * run, l.outputWidth() * tb)];
+        float[] col = l.conv() != null && l.kind() != PlanKind.CSR ? new float[l.in() * run] : null;
+        boolean[] rows = col != null && l.kernel() instanceof Kernels.Block b ? b.rowsRead(l.in()) : null;
+        float[] probs = new float[l.out() * tb];
+        // A pooled convolution pools into its input buffer; the values change, the work does not.
+        long begin = System.nanoTime();
+        double best = Double.MAX_VALUE;
+        int settled = 0;
+        int reps = 1;
+        while (settled < TRIAL_SETTLED && System.nanoTime() - begin < TRIAL_MAX_NANOS) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < reps; i++) {
+                runLayer(l, a, y, col, rows, tb, probs, 0);
+            }
+            double perCall = (double) (System.nanoTime() - t0) / reps;
+            settled = perCall < best * 0.97 ? 0 : settled + 1;
+            best = Math.min(best, perCall);
+            reps = (int) Math.max(1, Math.min(1_000_000, TRIAL_WINDOW_NANOS / Math.max(1.0, best)));
+        }
+        return best / tb;
     }
 
     /**
@@ -514,36 +563,7 @@ public final class SparseModel {
                 }
             }
             for (int li = 0; li < layers.size(); li++) {
-                Layer l = layers.get(li);
-                Kernels.Conv g = l.conv();
-                int run = g == null ? tb : g.positions() * tb;
-                float[] bias = l.bias();
-                for (int o = 0; o < l.out(); o++) {
-                    java.util.Arrays.fill(y, o * run, o * run + run, bias[o]);
-                }
-                if (g == null) {
-                    l.kernel().multiplyAdd(a, y, tb);
-                } else if (l.kind() == PlanKind.CSR) {
-                    g.convolve((Kernels.Csr) l.kernel(), a, y, tb);
-                } else {
-                    g.im2col(a, cols[li], tb, colRows[li]);
-                    l.kernel().multiplyAdd(cols[li], y, run);
-                }
-                if (l.softmax()) {
-                    softmax(y, l.out(), tb, out, start);
-                    continue;
-                }
-                if (l.activation() == Activation.RELU) {
-                    for (int i = 0, e = l.out() * run; i < e; i++) {
-                        if (y[i] < 0f) {
-                            y[i] = 0f;
-                        }
-                    }
-                }
-                if (g != null && g.pool() > 1) {
-                    // The input is spent: pool into its buffer, which stays the current one.
-                    g.maxPool(y, a, l.out(), tb);
-                } else {
+                if (runLayer(layers.get(li), a, y, cols[li], colRows[li], tb, out, start)) {
                     float[] t = a;
                     a = y;
                     y = t;
@@ -551,6 +571,46 @@ public final class SparseModel {
             }
         }
         return out;
+    }
+
+    /**
+     * One layer on a tile: biases, the kernel, the activation, the pooling. Reads {@code a}; writes
+     * the layer's output to {@code y} and returns true (the caller swaps the two), or, for a pooled
+     * convolution, pools into {@code a} (its input is spent) and returns false; the softmax layer
+     * writes the probabilities of samples {@code start..} into {@code probs}.
+     */
+    private static boolean runLayer(Layer l, float[] a, float[] y, float[] col, boolean[] colRows, int tb,
+            float[] probs, int start) {
+        Kernels.Conv g = l.conv();
+        int run = g == null ? tb : g.positions() * tb;
+        float[] bias = l.bias();
+        for (int o = 0; o < l.out(); o++) {
+            java.util.Arrays.fill(y, o * run, o * run + run, bias[o]);
+        }
+        if (g == null) {
+            l.kernel().multiplyAdd(a, y, tb);
+        } else if (l.kind() == PlanKind.CSR) {
+            g.convolve((Kernels.Csr) l.kernel(), a, y, tb);
+        } else {
+            g.im2col(a, col, tb, colRows);
+            l.kernel().multiplyAdd(col, y, run);
+        }
+        if (l.softmax()) {
+            softmax(y, l.out(), tb, probs, start);
+            return false;
+        }
+        if (l.activation() == Activation.RELU) {
+            for (int i = 0, e = l.out() * run; i < e; i++) {
+                if (y[i] < 0f) {
+                    y[i] = 0f;
+                }
+            }
+        }
+        if (g != null && g.pool() > 1) {
+            g.maxPool(y, a, l.out(), tb);
+            return false;
+        }
+        return true;
     }
 
     private static void softmax(float[] y, int classes, int tb, float[] out, int start) {

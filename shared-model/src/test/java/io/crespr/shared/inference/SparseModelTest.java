@@ -57,7 +57,7 @@ class SparseModelTest {
     }
 
     private static SparseModel compile(Checkpoint c, PlanKind kind, int batch) {
-        return SparseModel.compile(c, new SparseModel.Options(kind, batch, CostModel.NOMINAL));
+        return SparseModel.compile(c, new SparseModel.Options(kind, batch, CostModel.NOMINAL, false));
     }
 
     private static void assertMatches(float[] expected, float[] actual) {
@@ -162,8 +162,38 @@ class SparseModelTest {
     }
 
     @Test
+    void autoMeasuresTheCandidatesTheEstimatesLeaveAndTakesTheFastest() {
+        for (Checkpoint c : new Checkpoint[] {crespr, lenet5}) {
+            SparseModel m = SparseModel.compile(c, new SparseModel.Options(null, 32, CostModel.calibrate()));
+            for (SparseModel.Layer l : m.layers()) {
+                double best = l.estimates().values().stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+                long close = l.estimates().values().stream().filter(e -> e <= best * SparseModel.MEASURE_WITHIN).count();
+                if (close > 1) {
+                    assertThat(l.reason()).startsWith("fastest measured at batch 32: ")
+                            .contains(l.kind().label() + " ").contains(" ns/sample measured").contains("; estimates ");
+                    // The chosen kind's measured time is the smallest one recorded.
+                    java.util.regex.Matcher t = java.util.regex.Pattern.compile("([a-z-]+) ([0-9.]+) ns/sample measured")
+                            .matcher(l.reason());
+                    double chosen = Double.NaN;
+                    double min = Double.MAX_VALUE;
+                    while (t.find()) {
+                        double v = Double.parseDouble(t.group(2));
+                        min = Math.min(min, v);
+                        if (t.group(1).equals(l.kind().label())) {
+                            chosen = v;
+                        }
+                    }
+                    assertThat(chosen).as(l.describe()).isEqualTo(min);
+                } else {
+                    assertThat(l.reason()).startsWith("cheapest at batch 32: ");
+                }
+            }
+        }
+    }
+
+    @Test
     void autoPicksTheCheapestEstimateAndKeepsTheAccuracy() {
-        SparseModel m = compile(crespr, null, 1);
+        SparseModel m = SparseModel.compile(crespr, new SparseModel.Options(null, 1, CostModel.NOMINAL, false));
         for (SparseModel.Layer l : m.layers()) {
             double best = l.estimates().values().stream().mapToDouble(Double::doubleValue).min().orElseThrow();
             assertThat(l.estimates().get(l.kind())).isEqualTo(best);
