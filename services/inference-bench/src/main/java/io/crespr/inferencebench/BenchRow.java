@@ -12,7 +12,8 @@ import java.util.Locale;
  * @param dataset        the dataset whose test images ran
  * @param batch          samples per forward call
  * @param path           what ran
- * @param plan           kernel per layer ({@code csr/csr/dense}); "-" for DL4J
+ * @param plan           kernel per layer ({@code csr/csr/dense}) as the forks ran it (forks whose auto plans
+ *                       differ give each with its count: {@code csr/csr/csr ×1 | dense/csr/csr ×1}); "-" for DL4J
  * @param latencyMicros  mean time per call in µs
  * @param errorMicros    half-width of its 99.9 % confidence interval (JMH's score error); NaN when too few iterations
  * @param denseMacs      multiply-adds per sample of the dense network
@@ -25,6 +26,12 @@ public record BenchRow(String model, String arch, double sparsity, int modules, 
     public static final String CSV_HEADER = "model,arch,sparsity,modules,dataset,batch,path,plan,latency_us,"
             + "latency_error_us,samples_per_s,speedup_vs_dl4j,dense_macs_per_sample,sparse_macs_per_sample,flop_limit,"
             + "share_of_limit";
+
+    /** The same row with another plan (the one the forks reported running). */
+    public BenchRow withPlan(String newPlan) {
+        return new BenchRow(model, arch, sparsity, modules, dataset, batch, path, newPlan, latencyMicros, errorMicros,
+                denseMacs, sparseMacs, dl4jMicros);
+    }
 
     /** Samples per second: {@code batch} per call. */
     public double samplesPerSecond() {

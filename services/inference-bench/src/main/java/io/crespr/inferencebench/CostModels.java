@@ -8,9 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A cost model as one string, so every fork compiles the auto plan with the costs the runner
- * calibrated once (a fork that calibrated on its own could choose another plan than the one the
- * table reports). Every component of the record, in order, separated by {@code ;}; numbers in
+ * A cost model as one string, so every fork chooses its auto plan from the costs the runner
+ * calibrated once (which kernels are worth timing on each layer) rather than calibrating again.
+ * Every component of the record, in order, separated by {@code ;}; numbers in
  * full precision.
  */
 public final class CostModels {

@@ -34,7 +34,9 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * <p>The forks run {@code java} with this JVM's class path and arguments (JMH's defaults) and
  * inherit its environment, so {@code OMP_NUM_THREADS} reaches them; each fork also limits ND4J
  * and BLAS to that many threads (1 when unset). The cost model is calibrated once, here, and
- * handed to every fork, so the auto plan timed is the plan the table reports.
+ * handed to every fork; each fork then chooses its auto plan as {@code SparseModel} does (timing
+ * the candidate kernels on each layer), so forks may choose differently: the table reports the
+ * plan each fork ran.
  */
 public final class InferenceBenchRunner {
 
@@ -135,7 +137,7 @@ public final class InferenceBenchRunner {
     public static List<BenchRow> run(Settings s, PrintStream out) {
         List<Checkpoint> checkpoints = s.models().stream().map(BenchTarget::load).toList();
         CostModel costs = CostModel.calibrate();
-        out.println("cost model for auto (calibrated once, used by every fork): " + costs);
+        out.println("cost model (calibrated once, handed to every fork): " + costs);
         List<BenchTarget> targets = new ArrayList<>();
         for (int i = 0; i < s.models().size(); i++) {
             Path m = s.models().get(i);
@@ -180,6 +182,25 @@ public final class InferenceBenchRunner {
     }
 
     private static List<BenchRow> runOne(Settings s, BenchTarget t, String costs, int threads, Progress progress) {
+        Path planLog;
+        try {
+            planLog = Files.createTempFile("crespr-bench-plans", ".tsv");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create a temporary file: " + e.getMessage(), e);
+        }
+        try {
+            return runOne(s, t, costs, threads, progress, planLog);
+        } finally {
+            try {
+                Files.deleteIfExists(planLog);
+            } catch (java.io.IOException e) {
+                // a temporary file left behind
+            }
+        }
+    }
+
+    private static List<BenchRow> runOne(Settings s, BenchTarget t, String costs, int threads, Progress progress,
+            Path planLog) {
         ChainedOptionsBuilder o = new OptionsBuilder()
                 .include("^" + Pattern.quote(InferenceBenchmark.class.getName() + ".forward") + "$")
                 .param("model", t.file().toAbsolutePath().toString())
@@ -188,6 +209,7 @@ public final class InferenceBenchRunner {
                 .param("dataset", t.dataset())
                 .param("dataDir", s.dataDir() == null ? "" : s.dataDir().toAbsolutePath().toString())
                 .param("costs", costs)
+                .param("planLog", planLog.toAbsolutePath().toString())
                 .forks(s.forks())
                 .warmupForks(0)
                 .threads(1)
@@ -212,6 +234,7 @@ public final class InferenceBenchRunner {
             BenchPath p = BenchPath.parse(r.getParams().getParam("path"));
             byKey.put(BenchTarget.key(b, p), r.getPrimaryResult());
         }
+        Map<String, String> plans = forkPlans(planLog);
         List<BenchRow> rows = new ArrayList<>();
         for (int b : s.batches()) {
             Result<?> base = byKey.get(BenchTarget.key(b, BenchPath.DL4J));
@@ -222,10 +245,38 @@ public final class InferenceBenchRunner {
                     throw new IllegalStateException("JMH gave no result for " + t.file() + " batch " + b + " path "
                             + p.label());
                 }
-                rows.add(t.row(b, p, r.getScore(), r.getScoreError(), dl4j));
+                BenchRow row = t.row(b, p, r.getScore(), r.getScoreError(), dl4j);
+                String ran = plans.get(BenchTarget.key(b, p));
+                rows.add(ran == null || !p.compiled() ? row : row.withPlan(ran));
             }
         }
         return rows;
+    }
+
+    /**
+     * The plan each (batch, path) ran, from the lines its forks appended: the plan when every fork
+     * ran the same, else each distinct plan with its number of forks ({@code csr/csr/csr ×1 |
+     * dense/csr/csr ×1}).
+     */
+    static Map<String, String> forkPlans(Path planLog) {
+        Map<String, Map<String, Integer>> seen = new java.util.LinkedHashMap<>();
+        try {
+            if (Files.exists(planLog)) {
+                for (String line : Files.readAllLines(planLog, java.nio.charset.StandardCharsets.UTF_8)) {
+                    String[] f = line.split("\t", 3);
+                    if (f.length == 3) {
+                        String key = BenchTarget.key(Integer.parseInt(f[0]), BenchPath.parse(f[1]));
+                        seen.computeIfAbsent(key, k -> new java.util.LinkedHashMap<>()).merge(f[2], 1, Integer::sum);
+                    }
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + planLog + ": " + e.getMessage(), e);
+        }
+        Map<String, String> out = new HashMap<>();
+        seen.forEach((key, counts) -> out.put(key, counts.size() == 1 ? counts.keySet().iterator().next()
+                : String.join(" | ", counts.entrySet().stream().map(e -> e.getKey() + " ×" + e.getValue()).toList())));
+        return out;
     }
 
     /**

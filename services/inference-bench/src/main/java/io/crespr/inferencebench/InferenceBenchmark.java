@@ -4,8 +4,13 @@ import io.crespr.shared.data.Dataset;
 import io.crespr.shared.inference.CostModel;
 import io.crespr.shared.model.Checkpoint;
 import io.crespr.shared.model.CheckpointCodec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.nd4j.linalg.factory.Nd4j;
@@ -60,6 +65,13 @@ public class InferenceBenchmark {
     @Param("")
     public String costs;
 
+    /**
+     * A file this fork appends "batch TAB path TAB plan" to once set up (the auto plan is chosen by
+     * timing candidate kernels, so forks may differ; the runner reports what each ran); empty: none.
+     */
+    @Param("")
+    public String planLog;
+
     private PreparedPath prepared;
     private int next;
 
@@ -75,12 +87,22 @@ public class InferenceBenchmark {
         CostModel cm = costs.isEmpty() ? CostModel.calibrate() : CostModels.decode(costs);
         prepared = PreparedPath.prepare(c, BenchPath.parse(path), batch, cm, test);
         next = 0;
+        String plan = prepared.model() == null ? "-" : PreparedPath.plan(prepared.model());
+        if (!planLog.isEmpty()) {
+            try {
+                Files.writeString(Path.of(planLog), batch + "\t" + path + "\t" + plan + "\n", StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot append to " + planLog + ": " + e.getMessage(), e);
+            }
+        }
         System.out.printf(Locale.ROOT, "# fork ready %.1f s after its start: %s, batch %d, %s%s, %d input batches%s; ND4J "
-                + "threads %d, BLAS threads %d, OMP_NUM_THREADS=%s%n",
+                + "threads %d, BLAS threads %d, OMP_NUM_THREADS=%s, Vector API %s%n",
                 ManagementFactory.getRuntimeMXBean().getUptime() / 1e3, Path.of(model).getFileName(), batch, path,
-                prepared.model() == null ? "" : " (" + PreparedPath.plan(prepared.model()) + ")", prepared.size(),
+                prepared.model() == null ? "" : " (" + plan + ")", prepared.size(),
                 prepared.model() == null ? "" : " checked against DL4J", Nd4j.getEnvironment().maxThreads(),
-                Nd4j.factory().blas().getMaxThreads(), System.getenv("OMP_NUM_THREADS"));
+                Nd4j.factory().blas().getMaxThreads(), System.getenv("OMP_NUM_THREADS"),
+                ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() ? "on" : "off");
     }
 
     @Benchmark

@@ -42,7 +42,9 @@ class InferenceBenchRunnerTest {
         String out = console.toString(StandardCharsets.UTF_8);
         assertThat(out).contains("lenet-300-100, sparsity 0.95").contains("modules 2").contains("10 benchmarks × 1 forks")
                 .contains("[10/10 ");
-        assertThat(Files.readString(dir.resolve("jmh.log"))).contains("# Fork: 1 of 1").contains("path = block")
+        // The forks run with this JVM's arguments (the Vector API module among them).
+        assertThat(Files.readString(dir.resolve("jmh.log"))).containsPattern("# VM options: .*jdk\\.incubator\\.vector")
+                .contains("# Fork: 1 of 1").contains("path = block")
                 .contains("Result \"io.crespr.inferencebench.InferenceBenchmark.forward\"");
 
         long dense = SmallModels.allWeights(c);
@@ -90,6 +92,9 @@ class InferenceBenchRunnerTest {
                     case BLOCK -> "block-diagonal/block-diagonal/block-diagonal";
                     case AUTO -> row.get("plan");
                 });
+                // What the forks ran: one plan, or each with its number of forks.
+                assertThat(row.get("plan")).matches("-|((dense|csr|block-diagonal)(/(dense|csr|block-diagonal)){2}"
+                        + "( ×\\d+)?( \\| )?)+");
                 assertThat(row.get("arch")).isEqualTo("lenet-300-100");
                 assertThat(row.get("modules")).isEqualTo("2");
                 assertThat(row.get("dataset")).isEqualTo("mnist-mini");
