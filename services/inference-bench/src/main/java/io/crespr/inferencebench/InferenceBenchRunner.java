@@ -116,8 +116,8 @@ public final class InferenceBenchRunner {
         }
     }
 
-    /** Roughly what a fork costs beyond its iterations here: JVM and ND4J start, checkpoint, checks. */
-    static final double FORK_OVERHEAD_SECONDS = 3;
+    /** Roughly what a fork costs beyond its iterations here (1.1-1.9 s to set up, then JMH's own): for the estimate. */
+    static final double FORK_OVERHEAD_SECONDS = 2;
 
     /** Threads each fork gives ND4J and BLAS: {@code OMP_NUM_THREADS}, 1 when unset or not a number. */
     static int threads() {
@@ -343,7 +343,7 @@ public final class InferenceBenchRunner {
             var p = r.getParams();
             Result<?> res = r.getPrimaryResult();
             out.printf(Locale.ROOT, "[%d/%d %s] %s batch %s %s: %.3f ± %.3f µs/call%n", done, total,
-                    elapsed(), target == null ? "" : target.file().getFileName() + " (" + target.file().getParent() + ")",
+                    elapsed(), target == null ? "" : target.file(),
                     p.getParam("batch"), p.getParam("path"), res.getScore(), res.getScoreError());
         }
 
