@@ -169,7 +169,7 @@ public final class InferenceBenchRunner {
         Progress progress = new Progress(out, s.jmhLog(), total);
         try {
             for (BenchTarget t : targets) {
-                rows.addAll(runOne(s, t, encodedCosts, threads, progress));
+                rows.addAll(runOne(s, t, costs, encodedCosts, threads, progress));
             }
         } finally {
             progress.closeLog();
@@ -181,18 +181,35 @@ public final class InferenceBenchRunner {
         return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }
 
-    private static List<BenchRow> runOne(Settings s, BenchTarget t, String costs, int threads, Progress progress) {
+    private static List<BenchRow> runOne(Settings s, BenchTarget t, CostModel model, String costs, int threads,
+            Progress progress) {
         Path planLog;
+        Path plans;
         try {
             planLog = Files.createTempFile("crespr-bench-plans", ".tsv");
+            plans = Files.createTempDirectory("crespr-bench-auto");
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot create a temporary file: " + e.getMessage(), e);
         }
         try {
-            return runOne(s, t, costs, threads, progress, planLog);
+            if (t.paths().contains(BenchPath.AUTO)) {
+                // The auto plan is chosen by timing kernels: chosen once, here, every fork runs the same one.
+                for (int b : s.batches()) {
+                    io.crespr.shared.inference.CompiledModelCodec.save(io.crespr.shared.inference.SparseModel.compile(
+                            t.checkpoint(), new io.crespr.shared.inference.SparseModel.Options(null, b, model)),
+                            plans.resolve(InferenceBenchmark.autoPlanFile(b)));
+                }
+            }
+            return runOne(s, t, costs, threads, progress, planLog, plans);
         } finally {
             try {
                 Files.deleteIfExists(planLog);
+                try (var files = Files.list(plans)) {
+                    for (Path f : files.toList()) {
+                        Files.deleteIfExists(f);
+                    }
+                }
+                Files.deleteIfExists(plans);
             } catch (java.io.IOException e) {
                 // a temporary file left behind
             }
@@ -200,7 +217,7 @@ public final class InferenceBenchRunner {
     }
 
     private static List<BenchRow> runOne(Settings s, BenchTarget t, String costs, int threads, Progress progress,
-            Path planLog) {
+            Path planLog, Path autoPlans) {
         ChainedOptionsBuilder o = new OptionsBuilder()
                 .include("^" + Pattern.quote(InferenceBenchmark.class.getName() + ".forward") + "$")
                 .param("model", t.file().toAbsolutePath().toString())
@@ -210,6 +227,7 @@ public final class InferenceBenchRunner {
                 .param("dataDir", s.dataDir() == null ? "" : s.dataDir().toAbsolutePath().toString())
                 .param("costs", costs)
                 .param("planLog", planLog.toAbsolutePath().toString())
+                .param("plans", autoPlans.toAbsolutePath().toString())
                 .forks(s.forks())
                 .warmupForks(0)
                 .threads(1)

@@ -66,6 +66,13 @@ public class InferenceBenchmark {
     public String costs;
 
     /**
+     * A directory holding the auto plan of each batch as {@code auto-b<batch>.cspm}, compiled once by
+     * the runner, so every fork runs the same plan; empty: compile the auto plan in this fork.
+     */
+    @Param("")
+    public String plans;
+
+    /**
      * A file this fork appends "batch TAB path TAB plan" to once set up (the auto plan is chosen by
      * timing candidate kernels, so forks may differ; the runner reports what each ran); empty: none.
      */
@@ -85,7 +92,10 @@ public class InferenceBenchmark {
         Dataset test = TestInputs.testSplit(c, dataset.isEmpty() ? null : dataset, null,
                 dataDir.isEmpty() ? null : Path.of(dataDir));
         CostModel cm = costs.isEmpty() ? CostModel.calibrate() : CostModels.decode(costs);
-        prepared = PreparedPath.prepare(c, BenchPath.parse(path), batch, cm, test);
+        BenchPath p = BenchPath.parse(path);
+        io.crespr.shared.inference.SparseModel compiled = p == BenchPath.AUTO && !plans.isEmpty()
+                ? io.crespr.shared.inference.CompiledModelCodec.load(Path.of(plans, autoPlanFile(batch))) : null;
+        prepared = PreparedPath.prepare(c, p, batch, cm, test, null, compiled);
         next = 0;
         String plan = prepared.model() == null ? "-" : PreparedPath.plan(prepared.model());
         if (!planLog.isEmpty()) {
@@ -103,6 +113,11 @@ public class InferenceBenchmark {
                 prepared.model() == null ? "" : " checked against DL4J", Nd4j.getEnvironment().maxThreads(),
                 Nd4j.factory().blas().getMaxThreads(), System.getenv("OMP_NUM_THREADS"),
                 ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() ? "on" : "off");
+    }
+
+    /** The file name of the auto plan of {@code batch} in {@link #plans}. */
+    static String autoPlanFile(int batch) {
+        return "auto-b" + batch + ".cspm";
     }
 
     @Benchmark

@@ -55,6 +55,16 @@ public final class PreparedPath {
      */
     public static PreparedPath prepare(Checkpoint c, BenchPath path, int batch, CostModel costs, Dataset test,
             List<float[]> dl4jOutputs) {
+        return prepare(c, path, batch, costs, test, dl4jOutputs, null);
+    }
+
+    /**
+     * As {@link #prepare(Checkpoint, BenchPath, int, CostModel, Dataset, List)}, running {@code compiled}
+     * (a plan compiled elsewhere, e.g. read from a compiled model file) when it is not null; its
+     * outputs are checked against DL4J's all the same.
+     */
+    public static PreparedPath prepare(Checkpoint c, BenchPath path, int batch, CostModel costs, Dataset test,
+            List<float[]> dl4jOutputs, SparseModel compiled) {
         int d = test.featureCount();
         List<float[]> batches = TestInputs.batches(test, batch);
         if (!path.compiled()) {
@@ -62,7 +72,7 @@ public final class PreparedPath {
             INDArray[] xs = batches.stream().map(x -> Nd4j.create(x, new long[] {batch, d}, 'c')).toArray(INDArray[]::new);
             return new PreparedPath(path, batch, d, net, xs, null, batches.toArray(float[][]::new));
         }
-        SparseModel m = SparseModel.compile(c, new SparseModel.Options(path.force(), batch, costs));
+        SparseModel m = compiled != null ? compiled : SparseModel.compile(c, new SparseModel.Options(path.force(), batch, costs));
         List<float[]> expected = dl4jOutputs != null ? dl4jOutputs : references(c, batch, test);
         List<float[]> actual = batches.stream().map(x -> m.output(x, batch, d)).toList();
         OutputCheck.verifyAll(expected, actual, OutputCheck.TOLERANCE, path.label() + " (" + plan(m) + ") at batch " + batch);

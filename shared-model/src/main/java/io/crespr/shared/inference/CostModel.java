@@ -67,7 +67,7 @@ public record CostModel(double densePerWeight, double densePerWeightSample, doub
         }
         Kernels.Kernel block = SparseModel.block(in, out, w, 4, mod, mod);
         int tile = SparseModel.TILE;
-        warmConvolutions();
+        warmLoops();
         double[][] runs = new double[CALIBRATIONS][];
         for (int c = 0; c < CALIBRATIONS; c++) {
             double[] d = fit(dense, in, out, tile);
@@ -87,10 +87,45 @@ public record CostModel(double densePerWeight, double densePerWeightSample, doub
         return new CostModel(m[0], m[1], m[2], m[3], m[4], m[5], m[6], "calibrated, median of " + CALIBRATIONS);
     }
 
+    private static volatile boolean warm;
+
     /**
-     * Runs the convolution loops (direct sparse, wide and by row; im2col; pooling) until the JIT
-     * has compiled them, so a plan's measured trials compare compiled code, not the interpreter.
+     * Once per JVM: runs every kernel's loops (dense, CSR and block multiplies at one sample and a
+     * tile; the direct sparse convolution, wide and by row; im2col; pooling) until the JIT has
+     * compiled them, so the calibration and a plan's measured trials time compiled code, not the
+     * interpreter. About a quarter of a second.
      */
+    static synchronized void warmLoops() {
+        if (warm) {
+            return;
+        }
+        SplittableRandom rnd = new SplittableRandom(5);
+        int n = 128;
+        float[] w = new float[n * n];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = rnd.nextDouble() < 0.2 ? (float) rnd.nextDouble(-1, 1) : 0f;
+        }
+        int[] mod = new int[n];
+        for (int i = 0; i < n; i++) {
+            mod[i] = i % 2;
+        }
+        Kernels.Kernel[] kernels = {Kernels.Dense.of(n, n, w), Kernels.Csr.of(n, n, w, (a, b) -> true),
+            SparseModel.block(n, n, w, 2, mod, mod)};
+        for (int tb : new int[] {1, SparseModel.TILE}) {
+            float[] x = new float[n * tb];
+            Arrays.fill(x, 0.5f);
+            float[] y = new float[n * tb];
+            for (Kernels.Kernel k : kernels) {
+                long end = System.nanoTime() + 25_000_000L;
+                while (System.nanoTime() < end) {
+                    k.multiplyAdd(x, y, tb);
+                }
+            }
+        }
+        warmConvolutions();
+        warm = true;
+    }
+
     private static void warmConvolutions() {
         SplittableRandom rnd = new SplittableRandom(3);
         Kernels.Conv g = new Kernels.Conv(4, 12, 12, 5, 2);
