@@ -80,9 +80,7 @@ final class InferBenchCommand implements Callable<Integer> {
     public Integer call() {
         List<BenchPath> kinds = BenchPath.parseAll(paths);
         for (int b : batches) {
-            if (b < 1) {
-                throw new InvalidInputException("--batches must be at least 1 each, got " + b);
-            }
+            io.crespr.inferencebench.TestInputs.checkBatch(b, "batches");
         }
         List<BenchRow> rows;
         if (quick) {

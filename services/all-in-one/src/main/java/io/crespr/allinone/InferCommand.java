@@ -59,9 +59,7 @@ final class InferCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (batch < 1) {
-            throw new InvalidInputException("--batch must be at least 1, got " + batch);
-        }
+        io.crespr.inferencebench.TestInputs.checkBatch(batch, "batch");
         if (repeats < 1) {
             throw new InvalidInputException("--repeats must be at least 1, got " + repeats);
         }
@@ -75,8 +73,8 @@ final class InferCommand implements Callable<Integer> {
         }
         if (!CompiledModelCodec.isCheckpoint(bytes)) {
             throw new InvalidInputException(model + ": neither a CRESPR checkpoint (magic \"CRESPRCK\") nor a compiled "
-                    + "model (magic \"CRESPRCM\"): it starts with "
-                    + java.util.HexFormat.of().formatHex(bytes, 0, Math.min(8, bytes.length)));
+                    + "model (magic \"CRESPRCM\"): " + (bytes.length == 0 ? "the file is empty" : "it starts with "
+                    + java.util.HexFormat.of().formatHex(bytes, 0, Math.min(8, bytes.length))));
         }
         Checkpoint c;
         try {

@@ -109,7 +109,22 @@ class InferCommandTest {
         assertThat(path.err()).startsWith("error: unknown path 'sparse'; known: dl4j, dense, csr, block, auto");
         Cli.Result batch = run("infer-bench", "--model", model.toString(), "--batches", "1,0");
         assertThat(batch.code()).isEqualTo(2);
-        assertThat(batch.err()).startsWith("error: --batches must be at least 1 each, got 0");
+        assertThat(batch.err()).startsWith("error: --batches must be between 1 and 65536, got 0");
+        Cli.Result huge = run("infer", "--model", model.toString(), "--dataset", "mnist-mini", "--batch", "10000000");
+        assertThat(huge.code()).isEqualTo(2);
+        assertThat(huge.err()).startsWith("error: --batch must be between 1 and 65536, got 10000000");
+        Path compiled = dir.resolve("x.cspm");
+        Cli.Result save = run("infer", "--model", model.toString(), "--compile", compiled.toString());
+        assertThat(save.code()).isZero();
+        Cli.Result cspm = run("infer-bench", "--quick", "--model", compiled.toString());
+        assertThat(cspm.code()).isEqualTo(2);
+        assertThat(cspm.err()).startsWith("error: --model " + compiled + ": a compiled model (.cspm); infer-bench times "
+                + "checkpoints");
+        Path nowhere = dir.resolve("no/such/dir/y.cspm");
+        Cli.Result missingDir = run("infer", "--model", model.toString(), "--compile", nowhere.toString());
+        assertThat(missingDir.code()).isEqualTo(2);
+        assertThat(missingDir.err()).startsWith("error: cannot save compiled model to " + nowhere + ": directory "
+                + nowhere.getParent() + " does not exist");
         Path dense = dir.resolve("dense.ckpt");
         CheckpointCodec.save(Checkpoints.init(Architecture.parse("lenet-300-100"), new Networks.Io(new int[] {784}, 10),
                 "mnist-mini", 1), dense);

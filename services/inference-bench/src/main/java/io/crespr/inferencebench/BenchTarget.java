@@ -69,6 +69,16 @@ public record BenchTarget(Path file, Checkpoint checkpoint, String dataset, Data
         if (!Files.isRegularFile(file)) {
             throw new InvalidInputException("--model " + file + ": no such file");
         }
+        byte[] head = new byte[8];
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            int n = in.readNBytes(head, 0, head.length);
+            if (n == head.length && io.crespr.shared.inference.CompiledModelCodec.isCompiledModel(head)) {
+                throw new InvalidInputException("--model " + file + ": a compiled model (.cspm); infer-bench times "
+                        + "checkpoints, compiling each path itself: give the pruned .ckpt it was compiled from");
+            }
+        } catch (java.io.IOException e) {
+            throw new InvalidInputException("--model " + file + ": cannot read it: " + e.getMessage(), e);
+        }
         Checkpoint c = CheckpointCodec.load(file);
         if (c.masks().isEmpty()) {
             throw new InvalidInputException("--model " + file + ": the checkpoint has no masks, so it is not a pruned "

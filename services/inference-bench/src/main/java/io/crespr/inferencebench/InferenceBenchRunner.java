@@ -82,9 +82,7 @@ public final class InferenceBenchRunner {
                 throw new InvalidInputException("no batch size given");
             }
             for (int b : batches) {
-                if (b < 1) {
-                    throw new InvalidInputException("--batches must be at least 1 each, got " + b);
-                }
+                TestInputs.checkBatch(b, "batches");
             }
             if (paths.isEmpty()) {
                 throw new InvalidInputException("no path given");
@@ -158,9 +156,9 @@ public final class InferenceBenchRunner {
         double estimate = total * s.forks() * (s.secondsPerFork() + FORK_OVERHEAD_SECONDS);
         int threads = threads();
         out.printf(Locale.ROOT, "JMH: %d benchmarks × %d forks, warm-up %d × %s s, measurement %d × %s s, 1 thread, "
-                + "average time per call; ND4J/BLAS threads per fork %d (OMP_NUM_THREADS=%s); about %.0f min%n", total,
+                + "average time per call; ND4J/BLAS threads per fork %d (OMP_NUM_THREADS=%s); about %s%n", total,
                 s.forks(), s.warmupIterations(), seconds(s.warmupSeconds()), s.iterations(), seconds(s.iterationSeconds()),
-                threads, System.getenv("OMP_NUM_THREADS"), estimate / 60);
+                threads, System.getenv("OMP_NUM_THREADS"), estimate < 90 ? Math.round(estimate) + " s" : Math.round(estimate / 60) + " min");
         if (s.jmhLog() != null) {
             out.println("JMH's own output: " + s.jmhLog());
         }
@@ -360,9 +358,11 @@ public final class InferenceBenchRunner {
             }
             var p = r.getParams();
             Result<?> res = r.getPrimaryResult();
-            out.printf(Locale.ROOT, "[%d/%d %s] %s batch %s %s: %.3f ± %.3f µs/call%n", done, total,
-                    elapsed(), target == null ? "" : target.file(),
-                    p.getParam("batch"), p.getParam("path"), res.getScore(), res.getScoreError());
+            double err = res.getScoreError();
+            out.printf(Locale.ROOT, "[%d/%d %s] %s batch %s %s: %.3f%s µs/call%n", done, total,
+                    elapsed(), target == null ? "" : target.file(), p.getParam("batch"), p.getParam("path"),
+                    res.getScore(), Double.isNaN(err) ? " (no error bar: too few iterations)"
+                            : String.format(Locale.ROOT, " ± %.3f", err));
         }
 
         private String elapsed() {

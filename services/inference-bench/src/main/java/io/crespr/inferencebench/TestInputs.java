@@ -46,12 +46,28 @@ public final class TestInputs {
         }
     }
 
+    /** The largest batch the timing commands take: a batch is one array, and 65,536 images of 28×28 are 200 MB. */
+    public static final int MAX_BATCH = 65_536;
+
+    /**
+     * Refuses a batch size outside 1 .. {@link #MAX_BATCH}, naming the option.
+     *
+     * @throws io.crespr.shared.InvalidInputException when it is outside
+     */
+    public static void checkBatch(int batch, String option) {
+        if (batch < 1 || batch > MAX_BATCH) {
+            throw new io.crespr.shared.InvalidInputException("--" + option + " must be between 1 and " + MAX_BATCH
+                    + ", got " + batch);
+        }
+    }
+
     /**
      * Batches of {@code batch} consecutive test images, wrapping around at the end of the split:
      * enough batches to cover every image once, at least two (so successive calls never see the
      * same input twice in a row when the split allows it) and at most {@link #MAX_BATCHES}.
      */
     public static List<float[]> batches(Dataset test, int batch) {
+        checkBatch(batch, "batch");
         int d = test.featureCount();
         int n = (int) Math.max(2, Math.min(MAX_BATCHES, ((long) test.size() + batch - 1) / batch));
         List<float[]> out = new ArrayList<>();

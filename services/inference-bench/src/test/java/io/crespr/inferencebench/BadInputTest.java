@@ -29,7 +29,9 @@ class BadInputTest {
                 BenchPath.BLOCK);
         Path m = dir.resolve("m.ckpt");
         assertThatThrownBy(() -> settings(List.of(m), List.of(1, 0), 1)).isInstanceOf(InvalidInputException.class)
-                .hasMessage("--batches must be at least 1 each, got 0");
+                .hasMessage("--batches must be between 1 and 65536, got 0");
+        assertThatThrownBy(() -> settings(List.of(m), List.of(100_000_000), 1)).isInstanceOf(InvalidInputException.class)
+                .hasMessage("--batches must be between 1 and 65536, got 100000000");
         assertThatThrownBy(() -> settings(List.of(m), List.of(1), 0)).isInstanceOf(InvalidInputException.class)
                 .hasMessage("--forks must be at least 1, got 0");
     }

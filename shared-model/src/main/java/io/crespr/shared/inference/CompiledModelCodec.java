@@ -483,6 +483,11 @@ public final class CompiledModelCodec {
      * @throws UncheckedIOException when the file cannot be written (the message names it)
      */
     public static void save(SparseModel m, Path file) {
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir != null && !Files.isDirectory(dir)) {
+            throw new InvalidInputException("cannot save compiled model to " + file + ": directory " + dir
+                    + " does not exist");
+        }
         byte[] bytes = toBytes(m);
         try {
             io.crespr.shared.report.AtomicFiles.writeDurably(file, bytes);

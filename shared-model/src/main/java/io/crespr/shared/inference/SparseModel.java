@@ -57,6 +57,9 @@ public final class SparseModel {
         }
     }
 
+    /** A measured kind replaces the cheapest estimate only when it is faster by more than this share. */
+    public static final double TIE = 0.05;
+
     /** Kinds whose estimate is more than this many times the best one's are not timed. */
     public static final double MEASURE_WITHIN = 8.0;
 
@@ -294,8 +297,12 @@ public final class SparseModel {
                         }
                     }
                 }
-                kind = timed.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
-                reason = "fastest measured at batch " + options.batch() + ": " + estimates(timed, " measured")
+                // Near ties keep the estimate's choice, so a plan does not flip between runs on noise.
+                PlanKind cheapest = est.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
+                PlanKind fastest = timed.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
+                kind = timed.get(fastest) < timed.get(cheapest) * (1 - TIE) ? fastest : cheapest;
+                reason = (kind == fastest ? "fastest measured" : "cheapest estimate, measured within "
+                        + Math.round(TIE * 100) + " % of the fastest") + " at batch " + options.batch() + ": " + estimates(timed, " measured")
                         + "; estimates " + estimates + notOffered;
             } else {
                 kind = est.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();

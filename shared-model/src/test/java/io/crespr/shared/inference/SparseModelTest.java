@@ -169,7 +169,8 @@ class SparseModelTest {
                 double best = l.estimates().values().stream().mapToDouble(Double::doubleValue).min().orElseThrow();
                 long close = l.estimates().values().stream().filter(e -> e <= best * SparseModel.MEASURE_WITHIN).count();
                 if (close > 1) {
-                    assertThat(l.reason()).startsWith("fastest measured at batch 32: ")
+                    assertThat(l.reason()).containsAnyOf("fastest measured at batch 32: ",
+                            "cheapest estimate, measured within 5 % of the fastest at batch 32: ")
                             .contains(l.kind().label() + " ").contains(" ns/sample measured").contains("; estimates ");
                     // The chosen kind's measured time is the smallest one recorded.
                     java.util.regex.Matcher t = java.util.regex.Pattern.compile("([a-z-]+) ([0-9.]+) ns/sample measured")
@@ -183,7 +184,13 @@ class SparseModelTest {
                             chosen = v;
                         }
                     }
-                    assertThat(chosen).as(l.describe()).isEqualTo(min);
+                    // The fastest, or the cheapest estimate when it is within the tie margin of the fastest.
+                    if (l.reason().startsWith("fastest measured")) {
+                        assertThat(chosen).as(l.describe()).isEqualTo(min);
+                    } else {
+                        assertThat(chosen * (1 - SparseModel.TIE)).as(l.describe()).isLessThanOrEqualTo(min);
+                        assertThat(l.estimates().get(l.kind())).isEqualTo(best);
+                    }
                 } else {
                     assertThat(l.reason()).startsWith("cheapest at batch 32: ");
                 }
