@@ -82,6 +82,16 @@ final class InferCommand implements Callable<Integer> {
         } catch (InvalidInputException e) {
             throw new InvalidInputException(model + ": " + e.getMessage(), e);
         }
+        // The test images first: a wrong dataset fails before a second of calibration and a page of plan.
+        Dataset test = dataset == null ? null : TestInputs.testSplit(c, dataset, seed, dataDir);
+        if (test != null) {
+            int width = io.crespr.shared.model.Networks.io(io.crespr.shared.model.Architecture.parse(c.architecture()),
+                    c.params()).featureCount();
+            if (test.featureCount() != width) {
+                throw new InvalidInputException("--dataset " + dataset + " has " + test.featureCount()
+                        + " features per sample, the model (" + c.architecture() + ") takes " + width);
+            }
+        }
         CostModel costs = CostModel.calibrate();
         SparseModel m = SparseModel.compile(c, new SparseModel.Options(force, batch, costs));
         System.out.printf(Locale.ROOT, "%s: %s, sparsity %.4f, modules %d; cost model %s%n", model.getFileName(),
@@ -96,7 +106,6 @@ final class InferCommand implements Callable<Integer> {
                 return 0;
             }
         }
-        Dataset test = TestInputs.testSplit(c, dataset, seed, dataDir);
 
         MultiLayerNetwork net = Networks.fromCheckpoint(c, null, 0);
         float[] ours = m.output(test.features(), test.size(), test.featureCount());

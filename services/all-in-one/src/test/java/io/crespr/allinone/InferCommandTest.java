@@ -67,6 +67,12 @@ class InferCommandTest {
                 + "has no modules");
         assertThat(run("infer", "--model", model.toString(), "--dataset", "mnist-mini", "--plan", "sparse").err())
                 .startsWith("error: unknown plan 'sparse'; known: auto, dense, csr, block");
+        // A dataset that does not fit is refused before any calibration or plan is printed.
+        Cli.Result wide = run("infer", "--model", model.toString(), "--dataset", "synthetic");
+        assertThat(wide.code()).isEqualTo(2);
+        assertThat(wide.err()).startsWith("error: --dataset synthetic has ")
+                .contains(" features per sample, the model (lenet-300-100) takes 784");
+        assertThat(wide.out()).doesNotContain("plan (");
     }
 
     @Test
