@@ -8,6 +8,7 @@ import io.crespr.shared.inference.CompiledModelCodec;
 import io.crespr.shared.inference.CostModel;
 import io.crespr.shared.inference.PlanKind;
 import io.crespr.shared.inference.SparseModel;
+import io.crespr.shared.model.Architecture;
 import io.crespr.shared.model.Checkpoint;
 import io.crespr.shared.model.CheckpointCodec;
 import io.crespr.shared.model.Networks;
@@ -59,7 +60,7 @@ final class InferCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        io.crespr.inferencebench.TestInputs.checkBatch(batch, "batch");
+        TestInputs.checkBatch(batch, "batch");
         if (repeats < 1) {
             throw new InvalidInputException("--repeats must be at least 1, got " + repeats);
         }
@@ -85,8 +86,7 @@ final class InferCommand implements Callable<Integer> {
         // The test images first: a wrong dataset fails before a second of calibration and a page of plan.
         Dataset test = dataset == null ? null : TestInputs.testSplit(c, dataset, seed, dataDir);
         if (test != null) {
-            int width = io.crespr.shared.model.Networks.io(io.crespr.shared.model.Architecture.parse(c.architecture()),
-                    c.params()).featureCount();
+            int width = Networks.io(Architecture.parse(c.architecture()), c.params()).featureCount();
             if (test.featureCount() != width) {
                 throw new InvalidInputException("--dataset " + dataset + " has " + test.featureCount()
                         + " features per sample, the model (" + c.architecture() + ") takes " + width);

@@ -339,7 +339,11 @@ public final class CompiledModelCodec {
                     yield new Kernels.Block(rows, cols, wt, csr(in, nIn, nOut));
                 }
             };
-            SparseModel.Activation activation = SparseModel.Activation.values()[act == 0 ? 0 : act == 1 ? 1 : 2];
+            SparseModel.Activation activation = switch (act) {
+                case 0 -> SparseModel.Activation.RELU;
+                case 1 -> SparseModel.Activation.SOFTMAX;
+                default -> SparseModel.Activation.IDENTITY; // 2: the only other code the check above lets through
+            };
             SparseModel.Layer layer = new SparseModel.Layer(index, nIn, nOut, nnz, kind, est, reason, activation, bias,
                     kernel, conv);
             layers.add(layer);

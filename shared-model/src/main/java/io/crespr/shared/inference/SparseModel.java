@@ -280,32 +280,31 @@ public final class SparseModel {
             String estimates = estimates(est, "");
             String notOffered = moduleProblem != null ? "; block-diagonal not offered: " + moduleProblem : "";
             Activation act = l == n - 1 ? Activation.SOFTMAX : g != null ? Activation.IDENTITY : Activation.RELU;
-            double best = est.values().stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+            PlanKind cheapest = smallest(est);
+            double best = est.get(cheapest);
+            List<PlanKind> close = est.keySet().stream().filter(k -> est.get(k) <= best * MEASURE_WITHIN).toList();
             if (options.force() != null) {
                 kind = options.force();
                 reason = "forced; estimates " + estimates;
-            } else if (options.measure() && est.values().stream().filter(e -> e <= best * MEASURE_WITHIN).count() > 1) {
+            } else if (options.measure() && close.size() > 1) {
                 CostModel.warmLoops();
                 Map<PlanKind, Double> timed = new EnumMap<>(PlanKind.class);
                 // Two rounds, each kind's best counting: a kind timed first in a round is not at a disadvantage.
                 for (int round = 0; round < TRIAL_ROUNDS; round++) {
-                    for (Map.Entry<PlanKind, Double> e : est.entrySet()) {
-                        if (e.getValue() <= best * MEASURE_WITHIN) {
-                            Layer trial = new Layer(idx, in, out, nnz, e.getKey(), est, "", act, bias,
-                                    kernels.get(e.getKey()), g);
-                            timed.merge(e.getKey(), timeLayer(trial, tb), Math::min);
-                        }
+                    for (PlanKind k : close) {
+                        Layer trial = new Layer(idx, in, out, nnz, k, est, "", act, bias, kernels.get(k), g);
+                        timed.merge(k, timeLayer(trial, tb), Math::min);
                     }
                 }
                 // Near ties keep the estimate's choice, so a plan does not flip between runs on noise.
-                PlanKind cheapest = est.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
-                PlanKind fastest = timed.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
+                PlanKind fastest = smallest(timed);
                 kind = timed.get(fastest) < timed.get(cheapest) * (1 - TIE) ? fastest : cheapest;
-                reason = (kind == fastest ? "fastest measured" : "cheapest estimate, measured within "
-                        + Math.round(TIE * 100) + " % of the fastest") + " at batch " + options.batch() + ": " + estimates(timed, " measured")
-                        + "; estimates " + estimates + notOffered;
+                reason = (kind == fastest ? "fastest measured"
+                        : "cheapest estimate, measured within " + Math.round(TIE * 100) + " % of the fastest")
+                        + " at batch " + options.batch() + ": " + estimates(timed, " measured") + "; estimates " + estimates
+                        + notOffered;
             } else {
-                kind = est.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
+                kind = cheapest;
                 reason = "cheapest at batch " + options.batch() + ": " + estimates + notOffered;
             }
             Layer layer = new Layer(idx, in, out, nnz, kind, est, reason, act, bias, kernels.get(kind), g);
@@ -360,6 +359,11 @@ public final class SparseModel {
 
     private static String describe(ParamTensor p) {
         return p.name() + " " + java.util.Arrays.toString(p.shape());
+    }
+
+    /** The kind with the smallest time. */
+    private static PlanKind smallest(Map<PlanKind, Double> nanos) {
+        return nanos.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
     }
 
     private static String estimates(Map<PlanKind, Double> est, String what) {
