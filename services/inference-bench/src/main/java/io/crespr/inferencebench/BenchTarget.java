@@ -27,12 +27,13 @@ import java.util.Map;
  * @param skipped     paths asked for that do not apply, with the reason
  * @param plans       plan per layer by "batch/path"
  * @param prepared    a prepared path per "batch/path" (kept only when asked to)
+ * @param autoPlans   the auto plan compiled and checked here, per batch (empty when auto is not asked for)
  * @param denseMacs   multiply-adds per sample of the dense network
  * @param sparseMacs  multiply-adds per sample of the surviving weights
  */
 public record BenchTarget(Path file, Checkpoint checkpoint, String dataset, Dataset test, List<BenchPath> paths,
-        Map<BenchPath, String> skipped, Map<String, String> plans, Map<String, PreparedPath> prepared, long denseMacs,
-        long sparseMacs) {
+        Map<BenchPath, String> skipped, Map<String, String> plans, Map<String, PreparedPath> prepared,
+        Map<Integer, SparseModel> autoPlans, long denseMacs, long sparseMacs) {
 
     static String key(int batch, BenchPath path) {
         return batch + "/" + path.label();
@@ -108,6 +109,7 @@ public record BenchTarget(Path file, Checkpoint checkpoint, String dataset, Data
         }
         Map<String, String> plans = new LinkedHashMap<>();
         Map<String, PreparedPath> kept = new LinkedHashMap<>();
+        Map<Integer, SparseModel> autoPlans = new LinkedHashMap<>();
         long dense = -1;
         long sparse = -1;
         for (int b : batches) {
@@ -125,6 +127,9 @@ public record BenchTarget(Path file, Checkpoint checkpoint, String dataset, Data
                 }
                 if (pp.model() != null) {
                     plans.put(key(b, p), PreparedPath.plan(pp.model()));
+                    if (p == BenchPath.AUTO) {
+                        autoPlans.put(b, pp.model());
+                    }
                     dense = pp.model().denseMacsPerSample();
                     sparse = pp.model().sparseMacsPerSample();
                 }
@@ -139,7 +144,7 @@ public record BenchTarget(Path file, Checkpoint checkpoint, String dataset, Data
             dense = m.denseMacsPerSample();
             sparse = m.sparseMacsPerSample();
         }
-        return new BenchTarget(file, c, ds, test, List.copyOf(apply), skipped, plans, kept, dense, sparse);
+        return new BenchTarget(file, c, ds, test, List.copyOf(apply), skipped, plans, kept, autoPlans, dense, sparse);
     }
 
     /** A row of the table for one measured (batch, path). */

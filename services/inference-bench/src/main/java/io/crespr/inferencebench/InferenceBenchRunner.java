@@ -167,7 +167,7 @@ public final class InferenceBenchRunner {
         Progress progress = new Progress(out, s.jmhLog(), total);
         try {
             for (BenchTarget t : targets) {
-                rows.addAll(runOne(s, t, costs, encodedCosts, threads, progress));
+                rows.addAll(runOne(s, t, encodedCosts, threads, progress));
             }
         } finally {
             progress.closeLog();
@@ -179,8 +179,7 @@ public final class InferenceBenchRunner {
         return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }
 
-    private static List<BenchRow> runOne(Settings s, BenchTarget t, CostModel model, String costs, int threads,
-            Progress progress) {
+    private static List<BenchRow> runOne(Settings s, BenchTarget t, String costs, int threads, Progress progress) {
         Path planLog;
         Path plans;
         try {
@@ -190,13 +189,10 @@ public final class InferenceBenchRunner {
             throw new java.io.UncheckedIOException("cannot create a temporary file: " + e.getMessage(), e);
         }
         try {
-            if (t.paths().contains(BenchPath.AUTO)) {
-                // The auto plan is chosen by timing kernels: chosen once, here, every fork runs the same one.
-                for (int b : s.batches()) {
-                    io.crespr.shared.inference.CompiledModelCodec.save(io.crespr.shared.inference.SparseModel.compile(
-                            t.checkpoint(), new io.crespr.shared.inference.SparseModel.Options(null, b, model)),
-                            plans.resolve(InferenceBenchmark.autoPlanFile(b)));
-                }
+            // The auto plan is chosen by timing kernels: the one chosen and checked here is what every fork runs.
+            for (Map.Entry<Integer, io.crespr.shared.inference.SparseModel> e : t.autoPlans().entrySet()) {
+                io.crespr.shared.inference.CompiledModelCodec.save(e.getValue(),
+                        plans.resolve(InferenceBenchmark.autoPlanFile(e.getKey())));
             }
             return runOne(s, t, costs, threads, progress, planLog, plans);
         } finally {

@@ -61,7 +61,10 @@ public class InferenceBenchmark {
     @Param("")
     public String dataDir;
 
-    /** The cost model for {@code auto} ({@link CostModels#encode}); empty: calibrate in this fork. */
+    /**
+     * The cost model ({@link CostModels#encode}) for the estimates a forced plan records, and for
+     * {@code auto} when {@link #plans} is empty; empty: calibrate in this fork.
+     */
     @Param("")
     public String costs;
 
